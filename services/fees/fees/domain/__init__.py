@@ -1,0 +1,1 @@
+"""Fee rules in plain Python."""

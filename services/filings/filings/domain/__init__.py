@@ -1,0 +1,1 @@
+"""Filings rules in plain Python."""

@@ -1,0 +1,1 @@
+"""Notify rules in plain Python."""

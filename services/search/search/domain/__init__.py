@@ -1,0 +1,1 @@
+"""Search rules in plain Python."""

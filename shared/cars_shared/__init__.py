@@ -1,0 +1,1 @@
+"""Plumbing shared by every CARS service; no business rule lives here."""

@@ -1,0 +1,86 @@
+"""Configuration read from environment variables, each declared once with its default."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+SERVICES: tuple[str, ...] = ("accounts", "filings", "fees", "correspondence", "notify", "search")
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    default: str
+    description: str
+
+    def get(self) -> str:
+        return os.environ.get(self.name, self.default)
+
+
+def _var_dir() -> str:
+    return os.environ.get("VAR_DIR", "var")
+
+
+VARIABLES: dict[str, Variable] = {}
+
+
+def declare(name: str, default: str, description: str) -> Variable:
+    variable = Variable(name, default, description)
+    VARIABLES[name] = variable
+    return variable
+
+
+VAR_DIR = declare("VAR_DIR", "var", "Folder for embedded databases, keys, blobs and the search index.")
+AMQP_URI = declare("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/", "RabbitMQ connection URI.")
+SMTP_URL = declare("SMTP_URL", "smtp://127.0.0.1:8025", "Outgoing mail server: smtp:// or smtp+starttls://user:pass@host:port.")
+MAIL_FROM = declare("MAIL_FROM", "CARS <no-reply@cars.sos.ca.gov>", "Sender address of CARS e-mail.")
+PORTAL_URL = declare("PORTAL_URL", "http://127.0.0.1:8000", "Public URL of the portal, used in links sent by e-mail.")
+ELASTICSEARCH_URL = declare("ELASTICSEARCH_URL", "", "Elasticsearch URL; empty selects the embedded search index.")
+SEARCH_INDEX_PATH = declare("SEARCH_INDEX_PATH", "", "File of the embedded search index (default VAR_DIR/search-index.db).")
+BLOB_DIR = declare("BLOB_DIR", "", "Folder of the local blob store for PDFs (default VAR_DIR/blobs).")
+ACCOUNTS_JWKS_URL = declare(
+    "ACCOUNTS_JWKS_URL",
+    "http://127.0.0.1:8000/api/accounts/jwks.json",
+    "Where gateways fetch the public keys that verify access tokens.",
+)
+ACCOUNTS_SIGNING_KEY = declare("ACCOUNTS_SIGNING_KEY", "", "Ed25519 private key (PEM) that signs access tokens.")
+ACCOUNTS_SIGNING_KEY_FILE = declare(
+    "ACCOUNTS_SIGNING_KEY_FILE", "", "File holding the signing key; created on first use (default VAR_DIR/accounts-signing-key.pem)."
+)
+ACCESS_TOKEN_TTL_SECONDS = declare("ACCESS_TOKEN_TTL_SECONDS", "900", "Lifetime of an access token in seconds.")
+LOG_LEVEL = declare("LOG_LEVEL", "INFO", "Log level of every process.")
+PORT = declare("PORT", "8000", "Port of the local front door.")
+OUTBOX_POLL_SECONDS = declare("OUTBOX_POLL_SECONDS", "0.05", "How often an idle outbox relay looks for new events.")
+HANDLER_ATTEMPTS = declare("HANDLER_ATTEMPTS", "5", "Attempts at handling an event before it is parked.")
+WORKER_MAX_WORKERS = declare("WORKER_MAX_WORKERS", "10", "Concurrent handlers per worker process.")
+for _service in SERVICES:
+    declare(
+        f"{_service.upper()}_DATABASE_URL",
+        "",
+        f"SQLAlchemy URL of the {_service} database (default sqlite file VAR_DIR/{_service}.db).",
+    )
+    declare(
+        f"{_service.upper()}_GATEWAY_URL",
+        "",
+        f"Where the local front door forwards /api/{_service}/ (set by the local runner).",
+    )
+
+
+def var_path(*parts: str) -> Path:
+    """A path under VAR_DIR, its folder created."""
+    path = Path(_var_dir()).joinpath(*parts)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_url(service: str) -> str:
+    """The service's database URL: its variable, else a SQLite file under VAR_DIR."""
+    url = VARIABLES[f"{service.upper()}_DATABASE_URL"].get()
+    return url or f"sqlite:///{var_path(f'{service}.db').resolve()}"
+
+
+def setting(name: str) -> str:
+    """The value of a declared variable (a KeyError for an undeclared one)."""
+    return VARIABLES[name].get()

@@ -1,0 +1,1 @@
+"""Flask gateway plumbing: app factory, problem responses, health checks, authentication."""

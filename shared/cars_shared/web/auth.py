@@ -1,0 +1,133 @@
+"""Access-token verification against the public keys accounts serves (JWKS, keys chosen by `kid`)."""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+import requests
+from flask import current_app, g, request
+
+from cars_shared.web.problems import Unauthorized
+
+ALGORITHM = "EdDSA"
+ISSUER = "cars-accounts"
+AUDIENCE = "cars"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: from a verified access token."""
+
+    user_id: str
+    username: str
+    roles: tuple[str, ...]
+    claims: dict[str, Any]
+
+
+class TokenVerifier:
+    """Verifies access tokens locally; refetches the key set when it meets an unknown key id."""
+
+    def __init__(self, jwks_url: str | None = None, keys: dict[str, Any] | None = None, refetch_after: float = 30.0) -> None:
+        self.jwks_url = jwks_url
+        self._keys: dict[str, Any] = dict(keys or {})
+        self._fetched_at = 0.0
+        self._refetch_after = refetch_after
+        self._lock = threading.Lock()
+
+    def _refresh(self) -> None:
+        if not self.jwks_url:
+            return
+        with self._lock:
+            if time.monotonic() - self._fetched_at < self._refetch_after and self._keys:
+                return
+            response = requests.get(self.jwks_url, timeout=5)
+            response.raise_for_status()
+            keys = {}
+            for jwk in response.json().get("keys", []):
+                keys[jwk["kid"]] = jwt.PyJWK(jwk, algorithm=ALGORITHM).key
+            self._keys = keys
+            self._fetched_at = time.monotonic()
+
+    def _key(self, kid: str) -> Any:
+        if kid not in self._keys:
+            try:
+                self._refresh()
+            except requests.RequestException as error:
+                raise Unauthorized("The token cannot be checked right now; try again.") from error
+        if kid not in self._keys:
+            raise Unauthorized("The access token was signed by an unknown key.")
+        return self._keys[kid]
+
+    def verify(self, token: str) -> Principal:
+        try:
+            kid = jwt.get_unverified_header(token).get("kid", "")
+            claims = jwt.decode(
+                token,
+                self._key(kid),
+                algorithms=[ALGORITHM],
+                audience=AUDIENCE,
+                issuer=ISSUER,
+                options={"require": ["exp", "iat", "sub"]},
+            )
+        except jwt.ExpiredSignatureError as error:
+            raise Unauthorized("The access token has expired.") from error
+        except jwt.InvalidTokenError as error:
+            raise Unauthorized("The access token is not valid.") from error
+        return Principal(claims["sub"], claims.get("username", ""), tuple(claims.get("roles", ())), claims)
+
+
+def sign_access_token(
+    private_key: Any,
+    kid: str,
+    *,
+    user_id: str,
+    username: str,
+    roles: tuple[str, ...] | list[str],
+    ttl_seconds: int,
+    extra_claims: dict[str, Any] | None = None,
+) -> str:
+    """An access token in the format every gateway verifies (EdDSA JWT with `kid`)."""
+    now = int(time.time())
+    claims = {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": user_id,
+        "username": username,
+        "roles": list(roles),
+        "iat": now,
+        "exp": now + ttl_seconds,
+        **(extra_claims or {}),
+    }
+    return jwt.encode(claims, private_key, algorithm=ALGORITHM, headers={"kid": kid})
+
+
+def bearer_token() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Sign in and send the access token as 'Authorization: Bearer <token>'.")
+    return token.strip()
+
+
+def current_principal() -> Principal:
+    """The verified caller of this request (401 problem without a valid token)."""
+    if "principal" not in g:
+        g.principal = current_app.extensions["cars.verifier"].verify(bearer_token())
+    return g.principal
+
+
+def authenticated(view: Callable) -> Callable:
+    """Require a valid access token before the view runs."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        current_principal()
+        return view(*args, **kwargs)
+
+    return wrapper

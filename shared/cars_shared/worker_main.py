@@ -1,0 +1,49 @@
+"""`cars-worker module:Class`: runs one service's nameko worker with configuration from the environment."""
+
+from __future__ import annotations
+
+import eventlet
+
+eventlet.monkey_patch()
+
+import argparse  # noqa: E402
+import importlib  # noqa: E402
+import signal  # noqa: E402
+
+from nameko.runners import ServiceRunner  # noqa: E402
+
+from cars_shared import logging as cars_logging  # noqa: E402
+from cars_shared.config import AMQP_URI, WORKER_MAX_WORKERS  # noqa: E402
+
+
+def load(target: str) -> type:
+    module_name, _, class_name = target.partition(":")
+    return getattr(importlib.import_module(module_name), class_name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="cars-worker", description=__doc__)
+    parser.add_argument("service", help="the worker class, as module:Class")
+    args = parser.parse_args(argv)
+    service_class = load(args.service)
+    cars_logging.configure(f"{service_class.name}-worker")
+    config = {"AMQP_URI": AMQP_URI.get(), "max_workers": int(WORKER_MAX_WORKERS.get()), "serializer": "json"}
+    runner = ServiceRunner(config)
+    runner.add_service(service_class)
+    stop = eventlet.event.Event()
+
+    def request_stop(_signum: int, _frame: object) -> None:
+        if not stop.ready():
+            stop.send(True)
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    runner.start()
+    cars_logging.get_logger(__name__).info("worker_started", service=service_class.name)
+    stop.wait()
+    runner.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
