@@ -9,6 +9,7 @@ eventlet.monkey_patch()
 import argparse  # noqa: E402
 import importlib  # noqa: E402
 import signal  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 from nameko.runners import ServiceRunner  # noqa: E402
 
@@ -24,6 +25,7 @@ def load(target: str) -> type:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cars-worker", description=__doc__)
     parser.add_argument("service", help="the worker class, as module:Class")
+    parser.add_argument("--ready-file", help="touched once the worker consumes (for supervisors)")
     args = parser.parse_args(argv)
     service_class = load(args.service)
     cars_logging.configure(f"{service_class.name}-worker")
@@ -39,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     runner.start()
+    if args.ready_file:
+        Path(args.ready_file).touch()
     cars_logging.get_logger(__name__).info("worker_started", service=service_class.name)
     stop.wait()
     runner.stop()

@@ -1,1 +1,1 @@
-"""Notify rules in plain Python."""
+"""Notification rules in plain Python."""

@@ -1,0 +1,124 @@
+"""Sending one e-mail: the small interface delivery depends on, and its SMTP implementation."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, parseaddr
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
+
+DEFAULT_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    email_id: str
+    recipient: str
+    subject: str
+    text_body: str
+    html_body: str
+
+
+class MailNotDelivered(Exception):
+    """The mail server did not take the message; `permanent` when trying again cannot help (5xx)."""
+
+    def __init__(self, reason: str, *, permanent: bool) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
+
+
+class MailTransport(Protocol):
+    def send(self, mail: OutgoingMail) -> None:
+        """Hand the message to the mail server, or raise MailNotDelivered."""
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    scheme: str
+    host: str
+    port: int
+    username: str | None
+    password: str | None
+
+    @classmethod
+    def from_url(cls, url: str) -> SmtpSettings:
+        """smtp://host:port, smtp+starttls://user:pass@host:port or smtps://user:pass@host:port."""
+        parts = urlsplit(url)
+        if parts.scheme not in DEFAULT_PORTS:
+            raise ValueError(f"SMTP_URL scheme must be one of {', '.join(DEFAULT_PORTS)}, not {parts.scheme!r}")
+        if not parts.hostname:
+            raise ValueError("SMTP_URL names no host")
+        return cls(
+            scheme=parts.scheme,
+            host=parts.hostname,
+            port=parts.port or DEFAULT_PORTS[parts.scheme],
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+        )
+
+
+def mime_message(mail: OutgoingMail, mail_from: str) -> EmailMessage:
+    """A multipart/alternative message: plain text first, HTML preferred by clients that show it."""
+    message = EmailMessage()
+    message["From"] = mail_from
+    message["To"] = mail.recipient
+    message["Subject"] = mail.subject
+    message["Date"] = formatdate(localtime=False)
+    sender_domain = parseaddr(mail_from)[1].rpartition("@")[2] or "cars.localhost"
+    # A stable id lets receiving servers recognise a message re-sent after an uncertain attempt.
+    message["Message-ID"] = f"<{mail.email_id}@{sender_domain}>"
+    message.set_content(mail.text_body)
+    message.add_alternative(mail.html_body, subtype="html")
+    return message
+
+
+class SmtpTransport:
+    """Sends through the server of SMTP_URL, one connection per message."""
+
+    def __init__(self, url: str, mail_from: str, timeout: float = 30.0) -> None:
+        self.settings = SmtpSettings.from_url(url)
+        self.mail_from = mail_from
+        self.timeout = timeout
+
+    def send(self, mail: OutgoingMail) -> None:
+        message = mime_message(mail, self.mail_from)
+        try:
+            smtp = self._connect()
+            try:
+                if self.settings.username:
+                    smtp.login(self.settings.username, self.settings.password or "")
+                smtp.send_message(message, to_addrs=[mail.recipient])
+            finally:
+                _close_quietly(smtp)
+        except smtplib.SMTPRecipientsRefused as error:
+            codes = [code for code, _ in error.recipients.values()]
+            raise MailNotDelivered(f"recipient refused: {error.recipients}", permanent=all(c >= 500 for c in codes)) from error
+        except smtplib.SMTPResponseException as error:
+            reason = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) else str(error.smtp_error)
+            raise MailNotDelivered(f"{error.smtp_code} {reason}", permanent=error.smtp_code >= 500) from error
+        except (smtplib.SMTPException, OSError) as error:
+            raise MailNotDelivered(f"{type(error).__name__}: {error}", permanent=False) from error
+
+    def _connect(self) -> smtplib.SMTP:
+        settings = self.settings
+        if settings.scheme == "smtps":
+            return smtplib.SMTP_SSL(settings.host, settings.port, timeout=self.timeout, context=ssl.create_default_context())
+        smtp = smtplib.SMTP(settings.host, settings.port, timeout=self.timeout)
+        if settings.scheme == "smtp+starttls":
+            try:
+                smtp.starttls(context=ssl.create_default_context())
+            except BaseException:
+                _close_quietly(smtp)
+                raise
+        return smtp
+
+
+def _close_quietly(smtp: smtplib.SMTP) -> None:
+    # Once the message is accepted a failing QUIT must not turn into a retry (and a second copy).
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()

@@ -1,0 +1,65 @@
+"""The whole system as separate processes (workers, gateways, front door) for end-to-end scenarios."""
+
+import os
+import uuid
+
+import pytest
+import requests
+
+from cars_shared.config import SERVICES
+from cars_shared.supervisor import LocalSystem, free_port
+
+
+class Client:
+    """Talks to the running system through its front door, like the portal does."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.http = requests.Session()
+
+    def request(self, method: str, path: str, token: str | None = None, **kwargs) -> requests.Response:
+        headers = kwargs.pop("headers", {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return self.http.request(method, self.base_url + path, headers=headers, timeout=30, **kwargs)
+
+    def sign_up_and_in(self, label: str) -> tuple[str, str]:
+        """A new account; returns (e-mail, access token)."""
+        username = f"{label}-{uuid.uuid4().hex[:8]}"
+        email = f"{username}@example.org"
+        password = "correct horse battery staple 42"
+        created = self.request("POST", "/api/accounts/users", json={"username": username, "email": email, "password": password})
+        assert created.status_code == 201, created.text
+        session = self.request("POST", "/api/accounts/sessions", json={"username": username, "password": password})
+        assert session.status_code == 200, session.text
+        return email, session.json()["access_token"]
+
+
+def start_system(tmp_path, amqp_uri: str, smtp_url: str, database_urls: dict[str, str]) -> LocalSystem:
+    env = dict(os.environ)
+    for name in list(env):
+        if name.endswith("_DATABASE_URL"):
+            del env[name]
+    env.update(VAR_DIR=str(tmp_path / "var"), AMQP_URI=amqp_uri, SMTP_URL=smtp_url, LOG_LEVEL="INFO")
+    env.update({f"{service.upper()}_DATABASE_URL": url for service, url in database_urls.items()})
+    system = LocalSystem(env=env, port=free_port(), with_mail_sink=False)
+    try:
+        system.start()
+    except Exception:
+        system.stop()
+        raise
+    return system
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def running_system(request, tmp_path, amqp_vhost, smtp_sink):
+    """All six services against the real broker, on PostgreSQL or on the embedded SQLite defaults."""
+    urls = {}
+    if request.param == "postgresql":
+        create = request.getfixturevalue("postgres_url")
+        urls = {service: create(service) for service in SERVICES}
+    system = start_system(tmp_path, amqp_vhost, smtp_sink.url, urls)
+    yield Client(f"http://127.0.0.1:{system.port}"), system
+    system.stop()
+    for name, process in system.processes:
+        assert process.poll() is not None, f"{name} still running"

@@ -1,0 +1,111 @@
+"""From sign-up over HTTP to the e-mail received and the Annual Fee Notice PDF downloaded."""
+
+import io
+import time
+
+import pytest
+from pypdf import PdfReader
+
+pytestmark = pytest.mark.e2e
+
+
+def eventually(check, timeout=60.0, interval=0.25):
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not reached within {timeout} s")
+        time.sleep(interval)
+
+
+def register_committee(client, token, name):
+    response = client.request(
+        "POST",
+        "/api/filings/committees",
+        token,
+        json={
+            "name": name,
+            "committee_type": "recipient_committee",
+            "treasurer_name": "Ana Núñez",
+            "street": "1500 11th Street",
+            "city": "Sacramento",
+            "state": "CA",
+            "zip": "95814",
+            "email": "treasurer@example.org",
+        },
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["entity_id"]
+
+
+def file_campaign_statement(client, token, entity_id):
+    response = client.request(
+        "POST",
+        f"/api/filings/committees/{entity_id}/campaign-statements",
+        token,
+        json={
+            "period_start": "2026-01-01",
+            "period_end": "2026-06-30",
+            "contributions_received": "150.00",
+            "expenditures_made": "0.00",
+            "schedule_a": [
+                {
+                    "contributor_name": "Jane Doe",
+                    "city": "Fresno",
+                    "state": "CA",
+                    "zip": "93721",
+                    "occupation": "Teacher",
+                    "employer": "Unified School District",
+                    "amount": "150.00",
+                    "date": "2026-02-14",
+                }
+            ],
+        },
+    )
+    assert response.status_code == 201, response.text
+
+
+def test_filer_registers_files_and_receives_annual_fee_notice(running_system, smtp_sink):
+    client, _system = running_system
+    email, token = client.sign_up_and_in("treasurer")
+    committee = "Friends of Zoë Ramírez for Assembly 2026"
+    entity_id = register_committee(client, token, committee)
+    file_campaign_statement(client, token, entity_id)
+
+    message = eventually(lambda: next((m for m in smtp_sink.messages if email in m["To"]), None))
+    assert "notice" in message["Subject"].lower()
+    assert not any(part.get_content_type() == "application/pdf" for part in message.walk())
+
+    def fee_notice():
+        listing = client.request("GET", "/api/correspondence/mine", token)
+        assert listing.status_code == 200, listing.text
+        body = listing.json()
+        items = body["items"] if isinstance(body, dict) else body
+        return next((item for item in items if item["entity_id"] == entity_id), None)
+
+    notice = eventually(fee_notice)
+    pdf = client.request("GET", f"/api/correspondence/{notice['id']}/pdf", token)
+    assert pdf.status_code == 200
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert committee in text
+    assert entity_id in text
+    assert "$50.00" in text
+
+    _other_email, stranger = client.sign_up_and_in("stranger")
+    assert client.request("GET", f"/api/correspondence/{notice['id']}/pdf", stranger).status_code == 404
+    assert client.request("GET", f"/api/correspondence/{notice['id']}/pdf").status_code == 401
+
+    def found():
+        response = client.request("GET", "/api/search/documents", params={"q": "Zoë Ramírez", "kind": "filing"})
+        assert response.status_code == 200, response.text
+        return [r for r in response.json()["results"] if r.get("entity_id") == entity_id]
+
+    results = eventually(found)
+    assert any("Campaign Statement" in r["title"] or "Campaign Statement" in r["description"] for r in results)
+
+    health = client.request("GET", "/healthz")
+    assert health.status_code == 200
+    assert set(health.json()["services"]) == {"accounts", "filings", "fees", "correspondence", "notify", "search"}
