@@ -20,7 +20,9 @@ def parser(description: str) -> argparse.ArgumentParser:
     """The arguments every benchmark takes: `--scale` multiplies its default size; `--backend` picks the database."""
     arguments = argparse.ArgumentParser(description=description)
     arguments.add_argument("--scale", type=float, default=1.0, help="multiplier of the default event count")
-    arguments.add_argument("--backend", choices=("postgres", "sqlite"), default="postgres", help="database of the services")
+    arguments.add_argument(
+        "--backend", choices=("postgres", "sqlite"), default="postgres", help="database of the services"
+    )
     return arguments
 
 

@@ -34,11 +34,15 @@ def declare(name: str, default: str, description: str) -> Variable:
 
 VAR_DIR = declare("VAR_DIR", "var", "Folder for embedded databases, keys, blobs and the search index.")
 AMQP_URI = declare("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/", "RabbitMQ connection URI.")
-SMTP_URL = declare("SMTP_URL", "smtp://127.0.0.1:8025", "Outgoing mail server: smtp:// or smtp+starttls://user:pass@host:port.")
+SMTP_URL = declare(
+    "SMTP_URL", "smtp://127.0.0.1:8025", "Outgoing mail server: smtp:// or smtp+starttls://user:pass@host:port."
+)
 MAIL_FROM = declare("MAIL_FROM", "CARS <no-reply@cars.sos.ca.gov>", "Sender address of CARS e-mail.")
 PORTAL_URL = declare("PORTAL_URL", "http://127.0.0.1:8000", "Public URL of the portal, used in links sent by e-mail.")
 ELASTICSEARCH_URL = declare("ELASTICSEARCH_URL", "", "Elasticsearch URL; empty selects the embedded search index.")
-SEARCH_INDEX_PATH = declare("SEARCH_INDEX_PATH", "", "File of the embedded search index (default VAR_DIR/search-index.db).")
+SEARCH_INDEX_PATH = declare(
+    "SEARCH_INDEX_PATH", "", "File of the embedded search index (default VAR_DIR/search-index.db)."
+)
 BLOB_DIR = declare("BLOB_DIR", "", "Folder of the local blob store for PDFs (default VAR_DIR/blobs).")
 ACCOUNTS_JWKS_URL = declare(
     "ACCOUNTS_JWKS_URL",
@@ -47,13 +51,17 @@ ACCOUNTS_JWKS_URL = declare(
 )
 ACCOUNTS_SIGNING_KEY = declare("ACCOUNTS_SIGNING_KEY", "", "Ed25519 private key (PEM) that signs access tokens.")
 ACCOUNTS_SIGNING_KEY_FILE = declare(
-    "ACCOUNTS_SIGNING_KEY_FILE", "", "File holding the signing key; created on first use (default VAR_DIR/accounts-signing-key.pem)."
+    "ACCOUNTS_SIGNING_KEY_FILE",
+    "",
+    "File holding the signing key; created on first use (default VAR_DIR/accounts-signing-key.pem).",
 )
 ACCESS_TOKEN_TTL_SECONDS = declare("ACCESS_TOKEN_TTL_SECONDS", "900", "Lifetime of an access token in seconds.")
 LOG_LEVEL = declare("LOG_LEVEL", "INFO", "Log level of every process.")
 PORT = declare("PORT", "8000", "Port of the local front door.")
 OUTBOX_POLL_SECONDS = declare("OUTBOX_POLL_SECONDS", "0.05", "How often an idle outbox relay looks for new events.")
-HANDLER_ATTEMPTS = declare("HANDLER_ATTEMPTS", "5", "Attempts at handling an event before it is parked.")
+HANDLER_ATTEMPTS = declare(
+    "HANDLER_ATTEMPTS", "8", "Attempts at handling an event (backoff doubling from 0.2 s to 10 s) before it is parked."
+)
 WORKER_MAX_WORKERS = declare("WORKER_MAX_WORKERS", "10", "Concurrent handlers per worker process.")
 for _service in SERVICES:
     declare(

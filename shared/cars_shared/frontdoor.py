@@ -17,14 +17,26 @@ from werkzeug.wrappers import Request, Response
 from cars_shared.config import PORT, SERVICES, VARIABLES, var_path
 
 HOP_BY_HOP = {
-    "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
-    "transfer-encoding", "upgrade", "content-encoding", "content-length",
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailers",
+    "transfer-encoding",
+    "upgrade",
+    "content-encoding",
+    "content-length",
 }
 
 
 def problem(status: int, title: str, detail: str) -> Response:
-    body = {"type": "https://cars.sos.ca.gov/problems/" + title.lower().replace(" ", "-"), "title": title,
-            "status": status, "detail": detail}
+    body = {
+        "type": "https://cars.sos.ca.gov/problems/" + title.lower().replace(" ", "-"),
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
     return Response(json.dumps(body), status=status, mimetype="application/problem+json")
 
 

@@ -45,18 +45,22 @@ class EventConsumer:
         parking: ParkingLot,
         attempts: int = 5,
         first_backoff: float = 0.2,
+        max_backoff: float = 10.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.database = database
         self.parking = parking
         self.attempts = attempts
         self.first_backoff = first_backoff
+        self.max_backoff = max_backoff
         self.sleep = sleep
 
     def handle(self, consumer: str, queue: str, body: dict[str, Any], handler: EventHandler) -> str:
         """Returns 'handled', 'duplicate' or 'parked'; raises only if parking itself failed."""
-        event_id = str(body.get("event_id", ""))
-        with bound_contextvars(correlation_id=body.get("correlation_id"), event_id=event_id, consumer=consumer):
+        # Anything may arrive on a queue; a body that is not an object is parked below, not crashed on.
+        fields = body if isinstance(body, dict) else {}
+        event_id = str(fields.get("event_id", ""))
+        with bound_contextvars(correlation_id=fields.get("correlation_id"), event_id=event_id, consumer=consumer):
             try:
                 event = read_event(body)
             except ValidationError as invalid:
@@ -79,7 +83,7 @@ class EventConsumer:
                     error = exc
                     log.warning("event_handler_failed", attempt=attempt, error=repr(exc))
                     if attempt < self.attempts:
-                        self.sleep(self.first_backoff * 2 ** (attempt - 1))
+                        self.sleep(min(self.max_backoff, self.first_backoff * 2 ** (attempt - 1)))
             self.parking.park(queue=queue, consumer=consumer, body=body, error=error)
             log.error("event_parked", queue=queue, error=repr(error))
             return "parked"

@@ -68,7 +68,7 @@ class ParkingLot:
         headers = message.headers or {}
         body = json.loads(message.body)
         return ParkedMessage(
-            event_id=str(body.get("event_id", "")),
+            event_id=str(body.get("event_id", "")) if isinstance(body, dict) else "",
             queue=headers.get("x-original-queue", ""),
             consumer=headers.get("x-consumer", ""),
             error=headers.get("x-error", ""),
@@ -97,7 +97,10 @@ class ParkingLot:
                     serializer="json",
                     delivery_mode=2,
                     headers={"x-replayed-at": datetime.now(UTC).isoformat()},
+                    # Unroutable (its queue is gone): the broker returns it and it stays parked.
+                    mandatory=True,
                 )
-                message.ack()
+                # basic_get returns plain amqp messages: acknowledge through their channel.
+                message.channel.basic_ack(message.delivery_tag)
                 replayed.append(parked)
         return replayed

@@ -105,7 +105,7 @@ class ConfirmingPublisher:
             try:
                 self._connection.release()
             except Exception:  # noqa: BLE001 - the connection is being discarded anyway
-                pass
+                log.debug("publisher_connection_release_failed", exc_info=True)
         self._connection = self._producer = None
 
 
@@ -161,7 +161,9 @@ class OutboxRelay:
         except Exception:  # noqa: BLE001 - the database may be the thing that is down
             log.warning("outbox_failure_not_recorded", exc_info=True)
 
-    def run(self, stopping: Callable[[], bool], poll_seconds: float = 0.05, sleep: Callable[[float], None] = time.sleep) -> None:
+    def run(
+        self, stopping: Callable[[], bool], poll_seconds: float = 0.05, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
         """Relay until `stopping()` is true, backing off while the broker or database is away."""
         backoff = 0.0
         while not stopping():

@@ -62,7 +62,9 @@ def ensure_rabbitmq(amqp_uri: str, wait_seconds: float = 90) -> None:
     host, port = parts.hostname or "127.0.0.1", parts.port or 5672
     if port_open(host, port):
         return
-    server = shutil.which("rabbitmq-server") or ("/usr/sbin/rabbitmq-server" if Path("/usr/sbin/rabbitmq-server").exists() else None)
+    server = shutil.which("rabbitmq-server") or (
+        "/usr/sbin/rabbitmq-server" if Path("/usr/sbin/rabbitmq-server").exists() else None
+    )
     if host not in ("127.0.0.1", "localhost") or server is None:
         raise StartupError(RABBITMQ_HELP.format(uri=f"{host}:{port}"))
     print(f"Starting RabbitMQ ({server} -detached) ...", flush=True)
@@ -151,12 +153,24 @@ class LocalSystem:
         for service, port in ports.items():
             self._spawn(
                 f"{service}-gateway",
-                [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "8",
-                 "--access-logfile", "-", f"{service}.gateway:create_app()"],
+                [
+                    str(BIN / "gunicorn"),
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    "1",
+                    "--threads",
+                    "8",
+                    "--access-logfile",
+                    "-",
+                    f"{service}.gateway:create_app()",
+                ],
                 env,
             )
         for service, url in self.gateway_urls.items():
-            self._wait(f"the {service} gateway", lambda url=url, service=service: self._answers(f"{url}/api/{service}/healthz"))
+            self._wait(
+                f"the {service} gateway", lambda url=url, service=service: self._answers(f"{url}/api/{service}/healthz")
+            )
         front_env = dict(env, **{f"{s.upper()}_GATEWAY_URL": u for s, u in self.gateway_urls.items()})
         self._spawn("frontdoor", [str(BIN / "cars-frontdoor"), "--port", str(self.port)], front_env)
         self._wait("the front door", lambda: self._answers(f"http://127.0.0.1:{self.port}/healthz"))
@@ -192,8 +206,10 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     try:
         system.start()
-        print(f"CARS is running on http://127.0.0.1:{args.port}  (health: /healthz, mail: /mail/). Ctrl-C stops it.",
-              flush=True)
+        print(
+            f"CARS is running on http://127.0.0.1:{args.port}  (health: /healthz, mail: /mail/). Ctrl-C stops it.",
+            flush=True,
+        )
         while not stopping:
             system._check_alive()
             time.sleep(0.5)

@@ -108,7 +108,9 @@ def create_vhost(amqp_uri: str) -> str:
         api = RABBITMQ_MANAGEMENT_URL.rstrip("/")
         auth_parts = urlsplit(api)
         auth = (auth_parts.username or "guest", auth_parts.password or "guest")
-        base = urlunsplit(auth_parts._replace(netloc=auth_parts.hostname + (f":{auth_parts.port}" if auth_parts.port else "")))
+        base = urlunsplit(
+            auth_parts._replace(netloc=auth_parts.hostname + (f":{auth_parts.port}" if auth_parts.port else ""))
+        )
         response = requests.put(f"{base}/api/vhosts/{quote(vhost, safe='')}", auth=auth, timeout=10)
         response.raise_for_status()
         requests.put(
@@ -133,7 +135,11 @@ def delete_vhost(vhost_uri: str) -> None:
     try:
         api = urlsplit(RABBITMQ_MANAGEMENT_URL)
         base = urlunsplit(api._replace(netloc=api.hostname + (f":{api.port}" if api.port else "")))
-        requests.delete(f"{base}/api/vhosts/{quote(name, safe='')}", auth=(api.username or "guest", api.password or "guest"), timeout=10).raise_for_status()
+        requests.delete(
+            f"{base}/api/vhosts/{quote(name, safe='')}",
+            auth=(api.username or "guest", api.password or "guest"),
+            timeout=10,
+        ).raise_for_status()
     except requests.RequestException:
         if shutil.which("rabbitmqctl"):
             _rabbitmqctl("delete_vhost", name)
@@ -219,7 +225,9 @@ class TokenMint:
     def token(self, user_id: str = "user-1", username: str = "user1", roles: tuple[str, ...] = ("filer",)) -> str:
         from cars_shared.web.auth import sign_access_token
 
-        return sign_access_token(self.private_key, self.kid, user_id=user_id, username=username, roles=roles, ttl_seconds=300)
+        return sign_access_token(
+            self.private_key, self.kid, user_id=user_id, username=username, roles=roles, ttl_seconds=300
+        )
 
     def headers(self, **kwargs: object) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(**kwargs)}"}

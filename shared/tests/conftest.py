@@ -4,6 +4,7 @@ import uuid
 
 import kombu
 import pytest
+from sqlalchemy import text
 
 from cars_shared.bus import event_exchange
 from cars_shared.db import Database
@@ -22,11 +23,20 @@ def messaging_database(url):
     return database
 
 
-@pytest.fixture
-def pg_database(postgres_url):
-    database = messaging_database(postgres_url("shared"))
+@pytest.fixture(scope="session")
+def shared_pg_database(postgres_databases):
+    # One database for the session, emptied before each test: dropping a database per test is slow.
+    database = messaging_database(postgres_databases.create("shared"))
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def pg_database(shared_pg_database):
+    """A PostgreSQL database with empty outbox and inbox tables."""
+    with shared_pg_database.session() as session:
+        session.execute(text("TRUNCATE outbox, inbox RESTART IDENTITY"))
+    return shared_pg_database
 
 
 @pytest.fixture

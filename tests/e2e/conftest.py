@@ -28,7 +28,9 @@ class Client:
         username = f"{label}-{uuid.uuid4().hex[:8]}"
         email = f"{username}@example.org"
         password = "correct horse battery staple 42"
-        created = self.request("POST", "/api/accounts/users", json={"username": username, "email": email, "password": password})
+        created = self.request(
+            "POST", "/api/accounts/users", json={"username": username, "email": email, "password": password}
+        )
         assert created.status_code == 201, created.text
         session = self.request("POST", "/api/accounts/sessions", json={"username": username, "password": password})
         assert session.status_code == 200, session.text
@@ -51,15 +53,25 @@ def start_system(tmp_path, amqp_uri: str, smtp_url: str, database_urls: dict[str
     return system
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
-def running_system(request, tmp_path, amqp_vhost, smtp_sink):
-    """All six services against the real broker, on PostgreSQL or on the embedded SQLite defaults."""
+def run_system(request, backend, tmp_path, amqp_vhost, smtp_sink):
     urls = {}
-    if request.param == "postgresql":
+    if backend == "postgresql":
         create = request.getfixturevalue("postgres_url")
         urls = {service: create(service) for service in SERVICES}
     system = start_system(tmp_path, amqp_vhost, smtp_sink.url, urls)
+    processes = list(system.processes)
     yield Client(f"http://127.0.0.1:{system.port}"), system
     system.stop()
-    for name, process in system.processes:
+    for name, process in processes:
         assert process.poll() is not None, f"{name} still running"
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def running_system(request, tmp_path, amqp_vhost, smtp_sink):
+    """All six services against the real broker, on PostgreSQL or on the embedded SQLite defaults."""
+    yield from run_system(request, request.param, tmp_path, amqp_vhost, smtp_sink)
+
+
+@pytest.fixture
+def running_system_on_postgresql(request, tmp_path, amqp_vhost, smtp_sink):
+    yield from run_system(request, "postgresql", tmp_path, amqp_vhost, smtp_sink)

@@ -20,7 +20,9 @@ def assess_fee_on_registration(session: Session, event: dict[str, Any]) -> FeeAs
     entity = event["payload"]
     fee = fee_on_registration(entity["registered_on"])
     existing = session.scalar(
-        select(FeeAssessment).where(FeeAssessment.entity_id == entity["entity_id"], FeeAssessment.fee_year == fee.fee_year)
+        select(FeeAssessment).where(
+            FeeAssessment.entity_id == entity["entity_id"], FeeAssessment.fee_year == fee.fee_year
+        )
     )
     if existing is not None:
         return existing
@@ -56,4 +58,8 @@ def assess_fee_on_registration(session: Session, event: dict[str, Any]) -> FeeAs
 
 
 def assessments_of(session: Session, entity_id: str) -> list[FeeAssessment]:
-    return list(session.scalars(select(FeeAssessment).where(FeeAssessment.entity_id == entity_id).order_by(FeeAssessment.fee_year)))
+    return list(
+        session.scalars(
+            select(FeeAssessment).where(FeeAssessment.entity_id == entity_id).order_by(FeeAssessment.fee_year)
+        )
+    )

@@ -94,10 +94,12 @@ class SmtpTransport:
             finally:
                 _close_quietly(smtp)
         except smtplib.SMTPRecipientsRefused as error:
-            codes = [code for code, _ in error.recipients.values()]
-            raise MailNotDelivered(f"recipient refused: {error.recipients}", permanent=all(c >= 500 for c in codes)) from error
+            permanent = all(code >= 500 for code, _ in error.recipients.values())
+            raise MailNotDelivered(f"recipient refused: {error.recipients}", permanent=permanent) from error
         except smtplib.SMTPResponseException as error:
-            reason = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) else str(error.smtp_error)
+            reason = error.smtp_error
+            if isinstance(reason, bytes):
+                reason = reason.decode(errors="replace")
             raise MailNotDelivered(f"{error.smtp_code} {reason}", permanent=error.smtp_code >= 500) from error
         except (smtplib.SMTPException, OSError) as error:
             raise MailNotDelivered(f"{type(error).__name__}: {error}", permanent=False) from error
@@ -105,7 +107,8 @@ class SmtpTransport:
     def _connect(self) -> smtplib.SMTP:
         settings = self.settings
         if settings.scheme == "smtps":
-            return smtplib.SMTP_SSL(settings.host, settings.port, timeout=self.timeout, context=ssl.create_default_context())
+            context = ssl.create_default_context()
+            return smtplib.SMTP_SSL(settings.host, settings.port, timeout=self.timeout, context=context)
         smtp = smtplib.SMTP(settings.host, settings.port, timeout=self.timeout)
         if settings.scheme == "smtp+starttls":
             try:

@@ -37,7 +37,7 @@ def make_event(
 ) -> dict[str, Any]:
     """A validated envelope (JSON-ready dict) for a registered event type; `payload` holds Python values."""
     schema = payload_schema(producer, type_, version)
-    dumped = schema.dump(payload)
+    dumped = _dump(schema, payload)
     errors = schema.validate(dumped)
     if errors:
         raise ValidationError(errors, data=dumped)
@@ -53,10 +53,28 @@ def make_event(
     }
 
 
+def _dump(schema: Schema, payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload dumped; a value of the wrong Python type is refused naming its field."""
+    try:
+        return schema.dump(payload)
+    except (TypeError, ValueError, AttributeError):
+        errors = {}
+        for name, field in schema.dump_fields.items():
+            try:
+                field.serialize(field.attribute or name, payload)
+            except (TypeError, ValueError, AttributeError) as error:
+                errors[field.data_key or name] = [f"Not a valid value: {error}"]
+        raise ValidationError(errors or {"_schema": ["Invalid payload."]}, data=payload) from None
+
+
 def read_event(body: dict[str, Any]) -> dict[str, Any]:
     """Check an incoming envelope and its payload against the registry; returns the envelope."""
     envelope = Envelope().load(body)
-    schema = payload_schema(envelope["producer"], envelope["type"], envelope["version"])
+    try:
+        schema = payload_schema(envelope["producer"], envelope["type"], envelope["version"])
+    except LookupError as unknown:
+        # An event no contract describes is malformed for this consumer, not a reason to retry.
+        raise ValidationError({"type": [str(unknown)]}, data=body) from None
     body = dict(body)
     body["payload"] = schema.load(body["payload"], unknown=EXCLUDE)
     return body

@@ -42,6 +42,8 @@ def load_all() -> dict[tuple[str, str, int], EventSpec]:
 
 def payload_schema(producer: str, type_: str, version: int = 1) -> Schema:
     key = (producer, type_, version)
+    if producer not in PRODUCERS:
+        raise LookupError(f"unknown event producer {producer!r}")
     if key not in REGISTRY:
         importlib.import_module(f"cars_shared.events.{producer}")
     try:

@@ -159,7 +159,9 @@ def _health_blueprint(service: str) -> Blueprint:
                 checks[name] = f"unreachable: {type(error).__name__}"
         if any(value != "ok" for value in checks.values()):
             failing = ", ".join(name for name, value in checks.items() if value != "ok")
-            return problem_response(503, "Service Unavailable", f"Not ready: {failing} unreachable.", request_id=g.get("request_id"))
+            return problem_response(
+                503, "Service Unavailable", f"Not ready: {failing} unreachable.", request_id=g.get("request_id")
+            )
         return {"service": service, "status": "ready", "checks": checks}
 
     return blueprint

@@ -33,7 +33,9 @@ class Principal:
 class TokenVerifier:
     """Verifies access tokens locally; refetches the key set when it meets an unknown key id."""
 
-    def __init__(self, jwks_url: str | None = None, keys: dict[str, Any] | None = None, refetch_after: float = 30.0) -> None:
+    def __init__(
+        self, jwks_url: str | None = None, keys: dict[str, Any] | None = None, refetch_after: float = 30.0
+    ) -> None:
         self.jwks_url = jwks_url
         self._keys: dict[str, Any] = dict(keys or {})
         self._fetched_at = 0.0

@@ -37,7 +37,9 @@ class Problem(Exception):
     title = "Bad Request"
     slug = "bad-request"
 
-    def __init__(self, detail: str, *, field: str | None = None, status: int | None = None, title: str | None = None) -> None:
+    def __init__(
+        self, detail: str, *, field: str | None = None, status: int | None = None, title: str | None = None
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.field = field
@@ -113,7 +115,9 @@ def from_http_exception(error: HTTPException, request_id: str | None) -> Respons
     errors: list[dict[str, Any]] = []
     for location, messages in (data.get("messages") or data.get("errors") or {}).items():
         errors.extend(flatten_errors(messages, location))
-    detail = data.get("message") or (error.description if status < 500 else "The server could not complete the request.")
+    detail = data.get("message") or (
+        error.description if status < 500 else "The server could not complete the request."
+    )
     if errors:
         names = ", ".join(sorted({e["field"] for e in errors}))
         detail = f"Invalid input: {names}."

@@ -15,7 +15,9 @@ class AnnualFeeRule:
 
 
 FEE_SCHEDULE: tuple[AnnualFeeRule, ...] = (
-    AnnualFeeRule(effective_from=date(2013, 1, 1), amount_cents=5000, late_penalty_cents=15000, due_days_after_registration=15),
+    AnnualFeeRule(
+        effective_from=date(2013, 1, 1), amount_cents=5000, late_penalty_cents=15000, due_days_after_registration=15
+    ),
 )
 
 

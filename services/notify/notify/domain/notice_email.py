@@ -24,7 +24,7 @@ def compose_notice_email(*, username: str, title: str, number: str, link: str) -
     """Plain-text and HTML parts saying the same thing."""
     text_body = (
         f"Hello {username},\n\n"
-        f"A new notice, \"{title}\" ({number}), is waiting in your CARS account.\n\n"
+        f'A new notice, "{title}" ({number}), is waiting in your CARS account.\n\n'
         f"Read it here after signing in:\n{link}\n\n"
         "The notice is not attached to this message for your privacy.\n\n"
         "California Secretary of State, Political Reform Division\n"

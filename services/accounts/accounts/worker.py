@@ -1,0 +1,17 @@
+"""The accounts worker: thin nameko entrypoints over the handlers."""
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from accounts import handlers
+from cars_shared.worker import ServiceStore, consumes
+
+
+class AccountsWorker:
+    name = "accounts"
+    store = ServiceStore("accounts")
+
+    @consumes("filings", "entity_registered")
+    def on_entity_registered(self, session: Session, event: dict[str, Any]) -> None:
+        handlers.link_registrant_to_entity(session, event)

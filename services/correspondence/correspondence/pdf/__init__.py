@@ -1,0 +1,1 @@
+"""PDF templates of correspondence, each versioned; the version used is recorded on the correspondence."""

@@ -1,0 +1,102 @@
+"""The filings HTTP gateway."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask
+from flask_smorest import Blueprint, abort
+
+from cars_shared.web.app import create_gateway, session_scope
+from cars_shared.web.auth import authenticated, current_principal
+from cars_shared.web.problems import Forbidden, NotFound
+from filings import SERVICE, handlers
+from filings.domain.campaign_statement import CampaignStatement
+from filings.domain.errors import EntityNotFound, FilingRejected, NotPermittedToFile
+from filings.domain.statement_of_organization import CommitteeRegistration
+from filings.models import Entity, Filing
+from filings.schemas import (
+    ENTITY_ID,
+    UUID,
+    CampaignStatementIn,
+    CommitteeRegisteredOut,
+    CommitteeRegistrationIn,
+    EntityOut,
+    FilingOut,
+)
+
+blueprint = Blueprint("filings", __name__, description="Filing entities, registrations and filings")
+
+BEARER = [{"bearerAuth": []}]
+
+
+@blueprint.route("/committees", methods=["POST"])
+@blueprint.doc(security=BEARER)
+@authenticated
+@blueprint.arguments(CommitteeRegistrationIn)
+@blueprint.response(201, CommitteeRegisteredOut)
+@blueprint.alt_response(401, response="UNAUTHORIZED")
+def register_committee(registration: CommitteeRegistration) -> dict[str, Any]:
+    """Register a committee (Form 410, Statement of Organization); the filer becomes its officer."""
+    with session_scope() as session:
+        entity, filing = handlers.register_committee(session, registration, current_principal().user_id)
+    return {**{name: getattr(entity, name) for name in EntityOut().fields}, "filing_id": filing.filing_id}
+
+
+@blueprint.route("/committees/<entity_id>/campaign-statements", methods=["POST"])
+@blueprint.doc(security=BEARER)
+@authenticated
+@blueprint.arguments(CampaignStatementIn)
+@blueprint.response(201, FilingOut)
+@blueprint.alt_response(401, response="UNAUTHORIZED")
+@blueprint.alt_response(403, response="FORBIDDEN")
+@blueprint.alt_response(404, response="NOT_FOUND")
+def file_campaign_statement(statement: CampaignStatement, entity_id: str) -> Filing:
+    """File a campaign statement (Form 460) for a committee you are an officer or agent of."""
+    if not re.fullmatch(ENTITY_ID, entity_id):
+        raise NotFound(f"No filing entity has ID {entity_id}.")
+    try:
+        with session_scope() as session:
+            return handlers.file_campaign_statement(session, entity_id, statement, current_principal().user_id)
+    except EntityNotFound as error:
+        raise NotFound(str(error)) from error
+    except NotPermittedToFile as error:
+        raise Forbidden(str(error)) from error
+    except FilingRejected as rejected:
+        messages: dict[str, list[str]] = {}
+        for violation in rejected.violations:
+            messages.setdefault(violation.field, []).append(violation.message)
+        abort(422, messages={"json": messages})
+
+
+@blueprint.route("/entities/<entity_id>", methods=["GET"])
+@blueprint.response(200, EntityOut)
+@blueprint.alt_response(404, response="NOT_FOUND")
+def entity(entity_id: str) -> Entity:
+    """A filing entity's public record."""
+    found = None
+    if re.fullmatch(ENTITY_ID, entity_id):
+        with session_scope() as session:
+            found = handlers.entity_of(session, entity_id)
+    if found is None:
+        raise NotFound(f"No filing entity has ID {entity_id}.")
+    return found
+
+
+@blueprint.route("/filings/<filing_id>", methods=["GET"])
+@blueprint.response(200, FilingOut)
+@blueprint.alt_response(404, response="NOT_FOUND")
+def filing(filing_id: str) -> Filing:
+    """A filing as filed, in its latest version: form, plain-language name, period, amendment and content."""
+    found = None
+    if re.fullmatch(UUID, filing_id):
+        with session_scope() as session:
+            found = handlers.current_filing(session, filing_id)
+    if found is None:
+        raise NotFound(f"No filing has ID {filing_id}.")
+    return found
+
+
+def create_app(**options: Any) -> Flask:
+    return create_gateway(SERVICE, [blueprint], title="CARS filings", **options)

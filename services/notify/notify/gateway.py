@@ -1,0 +1,49 @@
+"""The notify HTTP gateway."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Flask
+from flask_smorest import Blueprint
+
+from cars_shared.web.app import create_gateway, session_scope
+from cars_shared.web.auth import authenticated, current_principal
+from cars_shared.web.problems import PROBLEM_CONTENT_TYPE, NotFound, ProblemSchema
+from notify import handlers
+from notify.models import DashboardNotice
+from notify.schemas import NoticeOut, NoticesOut, NoticesQuery
+
+blueprint = Blueprint("notify", __name__, description="Dashboard notices and e-mail")
+
+
+@blueprint.route("/notices", methods=["GET"])
+@blueprint.doc(security=[{"bearerAuth": []}])
+@blueprint.arguments(NoticesQuery, location="query")
+@blueprint.response(200, NoticesOut)
+@blueprint.alt_response(401, schema=ProblemSchema, content_type=PROBLEM_CONTENT_TYPE)
+@authenticated
+def my_notices(query: dict[str, Any]) -> dict[str, Any]:
+    """The caller's newest notices and the number still unread."""
+    with session_scope() as session:
+        return handlers.notices_of(session, current_principal().user_id, query["limit"])
+
+
+@blueprint.route("/notices/<uuid:notice_id>/read", methods=["POST"])
+@blueprint.doc(security=[{"bearerAuth": []}])
+@blueprint.response(200, NoticeOut)
+@blueprint.alt_response(401, schema=ProblemSchema, content_type=PROBLEM_CONTENT_TYPE)
+@blueprint.alt_response(404, schema=ProblemSchema, content_type=PROBLEM_CONTENT_TYPE)
+@authenticated
+def read_notice(notice_id: uuid.UUID) -> DashboardNotice:
+    """Mark one of the caller's notices read."""
+    with session_scope() as session:
+        notice = handlers.mark_notice_read(session, current_principal().user_id, str(notice_id))
+        if notice is None:
+            raise NotFound("You have no notice with this id.")
+        return notice
+
+
+def create_app(**options: Any) -> Flask:
+    return create_gateway("notify", [blueprint], title="CARS notify", **options)

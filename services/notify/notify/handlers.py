@@ -1,0 +1,227 @@
+"""Notify use cases: load, apply the rules, save, and queue events, in one transaction each."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cars_shared import outbox
+from cars_shared.db import Database
+from cars_shared.events import make_event
+from cars_shared.logging import get_logger
+from notify.domain.delivery import FAILED, QUEUED, SENDING, SENT, RetryPolicy
+from notify.domain.notice_email import compose_notice_email, notice_link
+from notify.domain.recipients import RecipientsNotKnownYet, notice_recipients
+from notify.mail_transport import MailNotDelivered, MailTransport, OutgoingMail
+from notify.models import Contact, DashboardNotice, Email, Membership
+
+log = get_logger(__name__)
+
+DELIVERY_BATCH = 20
+
+
+def record_contact(session: Session, event: dict[str, Any]) -> Contact:
+    """Keep the newest name and address accounts published for a user."""
+    user = event["payload"]
+    contact = session.get(Contact, user["user_id"])
+    if contact is None:
+        contact = Contact(user_id=user["user_id"], username=user["username"], email=user["email"])
+        session.add(contact)
+    else:
+        contact.username, contact.email = user["username"], user["email"]
+    return contact
+
+
+def record_membership(session: Session, event: dict[str, Any]) -> Membership:
+    """Remember that a user acts for an entity, so its notices reach them."""
+    link = event["payload"]
+    membership = session.get(Membership, (link["user_id"], link["entity_id"]))
+    if membership is None:
+        membership = Membership(user_id=link["user_id"], entity_id=link["entity_id"], role=link["role"])
+        session.add(membership)
+    else:
+        membership.role = link["role"]
+    return membership
+
+
+def notify_of_correspondence(session: Session, event: dict[str, Any], *, portal_url: str) -> list[Email]:
+    """Put a notice on each recipient's dashboard and queue one e-mail each; returns the e-mails queued now.
+
+    Raises RecipientsNotKnownYet while a recipient or their address has not reached notify, so the
+    event is retried rather than dropped.
+    """
+    issued = event["payload"]
+    correspondence_id = issued["correspondence_id"]
+    members: list[str] = []
+    if issued["entity_id"]:
+        members = list(session.scalars(select(Membership.user_id).where(Membership.entity_id == issued["entity_id"])))
+    recipients = notice_recipients(issued["user_id"], members)
+    contacts = {c.user_id: c for c in session.scalars(select(Contact).where(Contact.user_id.in_(recipients)))}
+    unknown = [user_id for user_id in recipients if user_id not in contacts]
+    if unknown:
+        raise RecipientsNotKnownYet(f"no contact yet for users {', '.join(unknown)}")
+    link = notice_link(portal_url, correspondence_id)
+    queued: list[Email] = []
+    for user_id in recipients:
+        _add_notice(session, user_id, issued)
+        contact = contacts[user_id]
+        if session.scalar(select(Email.id).where(Email.notice_key == correspondence_id, Email.user_id == user_id)):
+            continue
+        content = compose_notice_email(
+            username=contact.username, title=issued["title"], number=issued["number"], link=link
+        )
+        now = datetime.now(UTC)
+        email = Email(
+            id=str(uuid.uuid4()),
+            user_id=user_id,
+            recipient=contact.email,
+            subject=content.subject,
+            text_body=content.text_body,
+            html_body=content.html_body,
+            notice_key=correspondence_id,
+            status=QUEUED,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        session.add(email)
+        queued.append(email)
+    return queued
+
+
+def _add_notice(session: Session, user_id: str, issued: dict[str, Any]) -> None:
+    exists = session.scalar(
+        select(DashboardNotice.id).where(
+            DashboardNotice.user_id == user_id, DashboardNotice.correspondence_id == issued["correspondence_id"]
+        )
+    )
+    if exists is None:
+        session.add(
+            DashboardNotice(
+                id=str(uuid.uuid4()),
+                user_id=user_id,
+                correspondence_id=issued["correspondence_id"],
+                title=issued["title"],
+                created_at=issued["issued_at"],
+            )
+        )
+
+
+@dataclass(frozen=True)
+class DeliveryRound:
+    """What one pass over the due e-mails did."""
+
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def deliver_due_emails(
+    database: Database,
+    transport: MailTransport,
+    *,
+    now: datetime | None = None,
+    policy: RetryPolicy = RetryPolicy(),
+    batch_size: int = DELIVERY_BATCH,
+) -> DeliveryRound:
+    """Claim due e-mails, send each, then record the outcome; each step commits on its own.
+
+    The claim commits before anything is sent, so a crash mid-send leaves the e-mail 'sending' and
+    it is never sent twice.
+    """
+    now = now or datetime.now(UTC)
+    with database.session() as session:
+        claimed = claim_due_emails(session, now, batch_size)
+    counts = {SENT: 0, QUEUED: 0, FAILED: 0}
+    for mail in claimed:
+        try:
+            transport.send(mail)
+        except MailNotDelivered as error:
+            with database.session() as session:
+                status = record_delivery_failure(
+                    session, mail.email_id, str(error), permanent=error.permanent, now=now, policy=policy
+                )
+        except Exception as error:  # noqa: BLE001 - outcome unknown: give up rather than risk a second copy
+            log.error("email_send_crashed", email_id=mail.email_id, error=repr(error))
+            with database.session() as session:
+                status = record_delivery_failure(
+                    session, mail.email_id, repr(error), permanent=True, now=now, policy=policy
+                )
+        else:
+            with database.session() as session:
+                status = record_delivery(session, mail.email_id, sent_at=now)
+        counts[status] += 1
+    return DeliveryRound(sent=counts[SENT], retrying=counts[QUEUED], failed=counts[FAILED])
+
+
+def claim_due_emails(session: Session, now: datetime, limit: int = DELIVERY_BATCH) -> list[OutgoingMail]:
+    """Mark up to `limit` due e-mails 'sending' (skipping rows another worker holds) and return them."""
+    due = session.scalars(
+        select(Email)
+        .where(Email.status == QUEUED, Email.next_attempt_at <= now)
+        .order_by(Email.next_attempt_at, Email.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for email in due:
+        email.status = SENDING
+        email.attempts += 1
+        email.next_attempt_at = None
+    return [OutgoingMail(e.id, e.recipient, e.subject, e.text_body, e.html_body) for e in due]
+
+
+def record_delivery(session: Session, email_id: str, *, sent_at: datetime) -> str:
+    """The mail server accepted the e-mail: mark it sent and announce it."""
+    email = session.get_one(Email, email_id)
+    email.status = SENT
+    email.sent_at = sent_at
+    outbox.add(
+        session,
+        make_event("notify", "email_sent", {"email_id": email.id, "user_id": email.user_id, "subject": email.subject}),
+    )
+    log.info("email_sent", email_id=email.id, attempts=email.attempts)
+    return SENT
+
+
+def record_delivery_failure(
+    session: Session, email_id: str, error: str, *, permanent: bool, now: datetime, policy: RetryPolicy
+) -> str:
+    """Schedule the next attempt with backoff, or give up when the error is permanent or attempts ran out."""
+    email = session.get_one(Email, email_id)
+    email.last_error = error[:2000]
+    retry_at = None if permanent else policy.next_attempt_at(email.attempts, now)
+    if retry_at is None:
+        email.status = FAILED
+        log.warning("email_failed", email_id=email.id, attempts=email.attempts, error=email.last_error)
+    else:
+        email.status = QUEUED
+        email.next_attempt_at = retry_at
+        log.info("email_retry_scheduled", email_id=email.id, attempts=email.attempts, retry_at=retry_at.isoformat())
+    return email.status
+
+
+def notices_of(session: Session, user_id: str, limit: int) -> dict[str, Any]:
+    """A person's newest dashboard notices and how many of all their notices are unread."""
+    mine = DashboardNotice.user_id == user_id
+    unread = session.scalar(
+        select(func.count()).select_from(DashboardNotice).where(mine, DashboardNotice.read_at.is_(None))
+    )
+    notices = session.scalars(
+        select(DashboardNotice).where(mine).order_by(DashboardNotice.created_at.desc(), DashboardNotice.id).limit(limit)
+    ).all()
+    return {"unread": unread or 0, "notices": list(notices)}
+
+
+def mark_notice_read(session: Session, user_id: str, notice_id: str) -> DashboardNotice | None:
+    """Mark one of the person's notices read (the first reading time is kept); None if it is not theirs."""
+    notice = session.scalar(
+        select(DashboardNotice).where(DashboardNotice.id == notice_id, DashboardNotice.user_id == user_id)
+    )
+    if notice is not None and notice.read_at is None:
+        notice.read_at = datetime.now(UTC)
+    return notice

@@ -1,0 +1,108 @@
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+
+import kombu
+import pytest
+from sqlalchemy import select
+
+from cars_shared.bus import event_exchange
+from cars_shared.db import Database
+from cars_shared.events import make_event
+from cars_shared.migrate import upgrade
+from notify import MIGRATIONS_DIR
+from notify.models import DashboardNotice, Email
+
+
+def wait_for(condition, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.fixture
+def database(postgres_url):
+    url = postgres_url("notify")
+    upgrade(MIGRATIONS_DIR, url)
+    db = Database(url)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def running_worker(tmp_path, amqp_vhost, database, smtp_sink):
+    log_path = tmp_path / "worker.log"
+    env = os.environ | {
+        "AMQP_URI": amqp_vhost,
+        "NOTIFY_DATABASE_URL": database.url,
+        "SMTP_URL": smtp_sink.url,
+        "MAIL_FROM": "CARS <no-reply@cars.example>",
+        "PORTAL_URL": "https://cars.example",
+        "VAR_DIR": str(tmp_path),
+    }
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cars_shared.worker_main", "notify.worker:NotifyWorker"], env=env, stderr=log
+        )
+    try:
+        assert wait_for(lambda: "worker_started" in log_path.read_text()), log_path.read_text()
+        yield amqp_vhost
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def drain(queue, expected):
+    """Take messages off `queue` until `expected` have arrived (or time runs out)."""
+    bodies = []
+
+    def arrived():
+        message = queue.get(accept=["json"])
+        if message is not None:
+            message.ack()
+            bodies.append(message.payload)
+        return len(bodies) >= expected
+
+    wait_for(arrived)
+    return bodies
+
+
+def publish(connection, producer, type_, payload):
+    exchange = event_exchange(producer)
+    connection.Producer(serializer="json").publish(
+        make_event(producer, type_, payload), exchange=exchange, routing_key=type_, declare=[exchange], delivery_mode=2
+    )
+
+
+def test_notice_to_an_entity_is_delivered_by_mail_and_announced(running_worker, database, smtp_sink):
+    with kombu.Connection(running_worker) as connection:
+        announced = kombu.Queue("test-email-sent", exchange=event_exchange("notify"), routing_key="email_sent")
+        announced(connection.default_channel).declare()
+        for user_id in ("user-1", "user-2"):
+            registered = {"user_id": user_id, "username": user_id, "email": f"{user_id}@example.org"}
+            publish(connection, "accounts", "user_registered", registered)
+            link = {"user_id": user_id, "entity_id": "1400001", "role": "officer"}
+            publish(connection, "accounts", "entity_link_approved", link)
+        issued = {
+            "correspondence_id": "corr-1",
+            "number": "C-2026-000001",
+            "kind": "annual_fee_notice",
+            "title": "Annual Fee Notice 2026",
+            "entity_id": "1400001",
+            "user_id": None,
+            "issued_at": datetime(2026, 3, 2, 17, 0, tzinfo=UTC),
+        }
+        publish(connection, "correspondence", "correspondence_issued", issued)
+
+        assert wait_for(lambda: len(smtp_sink.messages) == 2)
+        assert sorted(m["To"] for m in smtp_sink.messages) == ["user-1@example.org", "user-2@example.org"]
+        sent = drain(announced(connection.default_channel), expected=2)
+    assert sorted(event["payload"]["user_id"] for event in sent) == ["user-1", "user-2"]
+    with database.session() as session:
+        assert sorted(session.scalars(select(Email.status))) == ["sent", "sent"]
+        assert sorted(session.scalars(select(DashboardNotice.user_id))) == ["user-1", "user-2"]

@@ -1,0 +1,3 @@
+from cars_shared.migrate import run_env
+
+run_env()

@@ -1,0 +1,48 @@
+"""Events written while the broker is down are neither lost nor handled twice once it returns."""
+
+import socket
+import subprocess
+import time
+
+import pytest
+from test_walking_skeleton import eventually, register_committee
+
+pytestmark = pytest.mark.e2e
+
+
+def broker_port_open() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5672), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def rabbitmqctl(action: str) -> None:
+    subprocess.run(["rabbitmqctl", action], check=True, capture_output=True, timeout=120)
+
+
+def test_registrations_during_a_broker_outage_each_yield_exactly_one_notice(running_system_on_postgresql, smtp_sink):
+    client, _system = running_system_on_postgresql
+    email, token = client.sign_up_and_in("outage")
+    names = [f"Outage Committee {n} for Senate" for n in range(3)]
+    rabbitmqctl("stop_app")
+    try:
+        entity_ids = [register_committee(client, token, name) for name in names]
+        time.sleep(2)  # the relays keep retrying against the stopped broker meanwhile
+    finally:
+        rabbitmqctl("start_app")
+        eventually(broker_port_open, timeout=120)
+
+    def notices():
+        listing = client.request("GET", "/api/correspondence/mine", token)
+        body = listing.json() if listing.status_code == 200 else []
+        items = body["items"] if isinstance(body, dict) else body
+        mine = [item for item in items if item["entity_id"] in entity_ids]
+        return mine if len(mine) >= len(entity_ids) else None
+
+    eventually(notices, timeout=120)
+    eventually(lambda: len([m for m in smtp_sink.messages if email in m["To"]]) >= len(entity_ids), timeout=120)
+    time.sleep(3)  # anything handled twice would show up by now
+    assert sorted(item["entity_id"] for item in notices()) == sorted(entity_ids)
+    assert len([m for m in smtp_sink.messages if email in m["To"]]) == len(entity_ids)
