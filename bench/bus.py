@@ -322,7 +322,13 @@ def measure_full_stack(
                 if profile_dir
                 else []
             )
-            first, last, sink_rows = wait_for_inbox(consumer_url, count, CONSUMER, worker, timeout=60 + count / 20)
+            try:
+                first, last, sink_rows = wait_for_inbox(consumer_url, count, CONSUMER, worker, timeout=60 + count / 20)
+            except RuntimeError:
+                log.flush()
+                lines = log_path.read_text(errors="replace").splitlines()
+                print("\n".join(["last lines of the bench worker's log:", *lines[-15:]]), file=sys.stderr)
+                raise
             worker_cpu = process_cpu_seconds(worker.pid) - worker_cpu_before
             stop.set()
             relay_report = results.get(timeout=60)

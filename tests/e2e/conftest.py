@@ -1,6 +1,7 @@
 """The whole system as separate processes (workers, gateways, front door) for end-to-end scenarios."""
 
 import os
+import time
 import uuid
 
 import pytest
@@ -35,6 +36,68 @@ class Client:
         session = self.request("POST", "/api/accounts/sessions", json={"username": username, "password": password})
         assert session.status_code == 200, session.text
         return email, session.json()["access_token"]
+
+    def register_committee(self, token, name):
+        response = self.request(
+            "POST",
+            "/api/filings/committees",
+            token,
+            json={
+                "name": name,
+                "committee_type": "recipient_committee",
+                "treasurer_name": "Ana Núñez",
+                "street": "1500 11th Street",
+                "city": "Sacramento",
+                "state": "CA",
+                "zip": "95814",
+                "email": "treasurer@example.org",
+            },
+        )
+        assert response.status_code == 201, response.text
+        return response.json()["entity_id"]
+
+    def file_campaign_statement(self, token, entity_id):
+        response = self.request(
+            "POST",
+            f"/api/filings/committees/{entity_id}/campaign-statements",
+            token,
+            json={
+                "period_start": "2026-01-01",
+                "period_end": "2026-06-30",
+                "contributions_received": "150.00",
+                "expenditures_made": "0.00",
+                "schedule_a": [
+                    {
+                        "contributor_name": "Jane Doe",
+                        "city": "Fresno",
+                        "state": "CA",
+                        "zip": "93721",
+                        "occupation": "Teacher",
+                        "employer": "Unified School District",
+                        "amount": "150.00",
+                        "date": "2026-02-14",
+                    }
+                ],
+            },
+        )
+        assert response.status_code == 201, response.text
+
+
+def wait_until(check, timeout=60.0, interval=0.25):
+    """Polls `check` until it returns something truthy, which is returned."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not reached within {timeout} s")
+        time.sleep(interval)
+
+
+@pytest.fixture
+def eventually():
+    return wait_until
 
 
 def start_system(tmp_path, amqp_uri: str, smtp_url: str, database_urls: dict[str, str]) -> LocalSystem:

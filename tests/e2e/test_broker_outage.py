@@ -5,7 +5,6 @@ import subprocess
 import time
 
 import pytest
-from test_walking_skeleton import eventually, register_committee
 
 pytestmark = pytest.mark.e2e
 
@@ -22,13 +21,15 @@ def rabbitmqctl(action: str) -> None:
     subprocess.run(["rabbitmqctl", action], check=True, capture_output=True, timeout=120)
 
 
-def test_registrations_during_a_broker_outage_each_yield_exactly_one_notice(running_system_on_postgresql, smtp_sink):
+def test_registrations_during_a_broker_outage_each_yield_exactly_one_notice(
+    running_system_on_postgresql, smtp_sink, eventually
+):
     client, _system = running_system_on_postgresql
     email, token = client.sign_up_and_in("outage")
     names = [f"Outage Committee {n} for Senate" for n in range(3)]
     rabbitmqctl("stop_app")
     try:
-        entity_ids = [register_committee(client, token, name) for name in names]
+        entity_ids = [client.register_committee(token, name) for name in names]
         time.sleep(2)  # the relays keep retrying against the stopped broker meanwhile
     finally:
         rabbitmqctl("start_app")

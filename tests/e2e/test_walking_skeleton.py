@@ -1,7 +1,6 @@
 """From sign-up over HTTP to the e-mail received and the Annual Fee Notice PDF downloaded."""
 
 import io
-import time
 
 import pytest
 from pypdf import PdfReader
@@ -9,70 +8,12 @@ from pypdf import PdfReader
 pytestmark = pytest.mark.e2e
 
 
-def eventually(check, timeout=60.0, interval=0.25):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not reached within {timeout} s")
-        time.sleep(interval)
-
-
-def register_committee(client, token, name):
-    response = client.request(
-        "POST",
-        "/api/filings/committees",
-        token,
-        json={
-            "name": name,
-            "committee_type": "recipient_committee",
-            "treasurer_name": "Ana Núñez",
-            "street": "1500 11th Street",
-            "city": "Sacramento",
-            "state": "CA",
-            "zip": "95814",
-            "email": "treasurer@example.org",
-        },
-    )
-    assert response.status_code == 201, response.text
-    return response.json()["entity_id"]
-
-
-def file_campaign_statement(client, token, entity_id):
-    response = client.request(
-        "POST",
-        f"/api/filings/committees/{entity_id}/campaign-statements",
-        token,
-        json={
-            "period_start": "2026-01-01",
-            "period_end": "2026-06-30",
-            "contributions_received": "150.00",
-            "expenditures_made": "0.00",
-            "schedule_a": [
-                {
-                    "contributor_name": "Jane Doe",
-                    "city": "Fresno",
-                    "state": "CA",
-                    "zip": "93721",
-                    "occupation": "Teacher",
-                    "employer": "Unified School District",
-                    "amount": "150.00",
-                    "date": "2026-02-14",
-                }
-            ],
-        },
-    )
-    assert response.status_code == 201, response.text
-
-
-def test_filer_registers_files_and_receives_annual_fee_notice(running_system, smtp_sink):
+def test_filer_registers_files_and_receives_annual_fee_notice(running_system, smtp_sink, eventually):
     client, _system = running_system
     email, token = client.sign_up_and_in("treasurer")
     committee = "Friends of Zoë Ramírez for Assembly 2026"
-    entity_id = register_committee(client, token, committee)
-    file_campaign_statement(client, token, entity_id)
+    entity_id = client.register_committee(token, committee)
+    client.file_campaign_statement(token, entity_id)
 
     message = eventually(lambda: next((m for m in smtp_sink.messages if email in m["To"]), None))
     assert "notice" in message["Subject"].lower()
