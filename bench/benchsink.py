@@ -1,4 +1,5 @@
-"""A bench-only consumer: records each filings.entity_registered with one trivial insert.
+"""A bench-only consumer of filings.entity_registered: does nothing with each event (BENCHSINK_WORK=none),
+so only the plumbing (inbox, transaction, ack) is measured, or records it with one insert (=insert).
 
 It borrows the search service's database variable (SEARCH_DATABASE_URL), since a service's database
 must be a declared variable; the benchmark points it at a fresh database of its own.
@@ -6,6 +7,7 @@ must be a declared variable; the benchmark points it at a fresh database of its 
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from sqlalchemy import Column, MetaData, String, Table, insert
@@ -32,4 +34,7 @@ class BenchSinkWorker:
 
     @consumes("filings", "entity_registered")
     def record(self, session: Session, event: dict[str, Any]) -> None:
-        session.execute(insert(sink_record).values(event_id=event["event_id"], entity_id=event["payload"]["entity_id"]))
+        if os.environ.get("BENCHSINK_WORK") == "insert":
+            session.execute(
+                insert(sink_record).values(event_id=event["event_id"], entity_id=event["payload"]["entity_id"])
+            )

@@ -285,7 +285,13 @@ def profile(pid: int, output: Path) -> subprocess.Popen:
 
 
 def measure_full_stack(
-    amqp_uri: str, producer_url: str, consumer_url: str, count: int, log_path: Path, profile_dir: Path | None = None
+    amqp_uri: str,
+    producer_url: str,
+    consumer_url: str,
+    count: int,
+    log_path: Path,
+    profile_dir: Path | None = None,
+    handler_work: str = "none",
 ) -> dict[str, Any]:
     from benchsink import CONSUMER, QUEUE
     from benchsink import metadata as sink_metadata
@@ -303,6 +309,7 @@ def measure_full_stack(
         os.environ,
         AMQP_URI=amqp_uri,
         SEARCH_DATABASE_URL=consumer_url,
+        BENCHSINK_WORK=handler_work,
         PYTHONPATH=os.pathsep.join(filter(None, [str(BENCH_DIR), os.environ.get("PYTHONPATH", "")])),
     )
     context = multiprocessing.get_context("spawn")
@@ -371,16 +378,16 @@ def main() -> int:
     )
     arguments = arguments.parse_args()
     count = max(1, int(DEFAULT_EVENTS * arguments.scale))
-    from cars_shared.config import WORKER_MAX_WORKERS
+    from cars_shared.config import WORKER_MAX_WORKERS, WORKER_PREFETCH
 
-    # The baseline keeps the default prefetch, so tuning the worker shows up in the ratio.
-    prefetch = int(WORKER_MAX_WORKERS.default)
+    # The baseline consumer prefetches as much as the worker does, so neither is handicapped.
+    prefetch = int(WORKER_PREFETCH.get())
     max_workers = int(WORKER_MAX_WORKERS.get())
     with resources(arguments.backend) as held:
         print(
             f"events: {count}, backend: {arguments.backend}, message: {MESSAGE_BYTES} bytes raw, "
             f"confirm batch: {CONFIRM_BATCH}, "
-            f"raw prefetch: {prefetch}, worker max_workers (= prefetch): {max_workers}"
+            f"prefetch (raw and worker): {prefetch}, worker max_workers: {max_workers}"
         )
         raw = measure_raw_kombu(held.vhost(), count, prefetch)
         raw_rate = rate(count, raw["seconds"])
@@ -399,6 +406,16 @@ def main() -> int:
             arguments.profile,
         )
         full_rate = rate(count, full["seconds"])
+        # The same again with a handler that writes one row per event, to show what handler work costs.
+        with_insert = measure_full_stack(
+            held.vhost(),
+            held.database("filings"),
+            held.database("benchsink"),
+            count,
+            held.tmp_path("benchsink-worker-insert.log"),
+            handler_work="insert",
+        )
+        insert_rate = rate(count, with_insert["seconds"])
         db_seconds = full["batch_seconds"] - full["publish_seconds"]
         print(
             f"outbox fill (before the clock): {full['fill_seconds']:.3f}s "
@@ -412,10 +429,15 @@ def main() -> int:
         )
         print(
             f"worker: first inbox row {full['first_inbox']:.3f}s after relay start, last after {full['seconds']:.3f}s "
-            f"(consuming span {full['consumer_seconds']:.3f}s); {full['sink_rows']} sink rows; "
+            f"(consuming span {full['consumer_seconds']:.3f}s); "
             f"cpu {full['worker_cpu']:.2f}s ({full['worker_cpu'] / count * 1000:.2f} ms/event)"
         )
         print(f"full stack: {full['seconds']:.3f}s relay start -> last inbox row ({full_rate:.0f} events/s)")
+        print(
+            f"full stack with one insert per event in the handler: {with_insert['seconds']:.3f}s "
+            f"({insert_rate:.0f} events/s, ratio {insert_rate / raw_rate:.2f}; "
+            f"worker cpu {with_insert['worker_cpu'] / count * 1000:.2f} ms/event, {with_insert['sink_rows']} sink rows)"
+        )
     print(f"bus: {full_rate:.0f} events/s (ratio {full_rate / raw_rate:.2f} vs raw kombu)")
     return 0
 

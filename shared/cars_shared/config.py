@@ -62,6 +62,10 @@ OUTBOX_POLL_SECONDS = declare("OUTBOX_POLL_SECONDS", "0.05", "How often an idle 
 HANDLER_ATTEMPTS = declare(
     "HANDLER_ATTEMPTS", "8", "Attempts at handling an event (backoff doubling from 0.2 s to 10 s) before it is parked."
 )
+HANDLER_BATCH_SIZE = declare(
+    "HANDLER_BATCH_SIZE", "100", "Most events of one queue a worker handles in one transaction."
+)
+WORKER_PREFETCH = declare("WORKER_PREFETCH", "200", "Messages a worker takes from each queue ahead of handling them.")
 WORKER_MAX_WORKERS = declare("WORKER_MAX_WORKERS", "10", "Concurrent handlers per worker process.")
 for _service in SERVICES:
     declare(

@@ -27,15 +27,15 @@ def make_engine(url: str, **options: object) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **options)
+    return create_engine(url, **({"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10} | options))
 
 
 class Database:
     """One service's datastore: an engine and a session factory."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, **engine_options: object) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, **engine_options)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from cars_shared.db import Database
@@ -22,18 +23,17 @@ log = get_logger(__name__)
 EventHandler = Callable[[Session, dict[str, Any]], None]
 
 
-def already_handled(session: Session, consumer: str, event_id: str) -> bool:
-    return (
-        session.execute(
-            select(inbox.c.event_id).where(inbox.c.consumer == consumer, inbox.c.event_id == event_id)
-        ).first()
-        is not None
-    )
-
-
-def record_handled(session: Session, consumer: str, event_id: str) -> None:
-    """Mark the event handled; a concurrent duplicate fails on the primary key and rolls back."""
-    session.execute(insert(inbox).values(consumer=consumer, event_id=event_id, processed_at=datetime.now(UTC)))
+def claim(session: Session, consumer: str, event_ids: list[str]) -> set[str]:
+    """Record events as handled by `consumer`; returns the ids not recorded before (one statement)."""
+    if not event_ids:
+        return set()
+    dialect = session.get_bind().dialect.name
+    insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect]
+    now = datetime.now(UTC)
+    rows = [{"consumer": consumer, "event_id": event_id, "processed_at": now} for event_id in dict.fromkeys(event_ids)]
+    # One cached statement run over many parameter sets (SQLAlchemy sends them as one multi-row INSERT).
+    statement = insert(inbox).on_conflict_do_nothing().returning(inbox.c.event_id)
+    return set(session.execute(statement, rows).scalars())
 
 
 class EventConsumer:
@@ -55,28 +55,63 @@ class EventConsumer:
         self.max_backoff = max_backoff
         self.sleep = sleep
 
+    def _read_or_park(self, consumer: str, queue: str, body: Any) -> dict[str, Any] | None:
+        """The checked envelope, or None once a malformed body (it will not improve) is parked."""
+        try:
+            return read_event(body)
+        except ValidationError as invalid:
+            self.parking.park(queue=queue, consumer=consumer, body=body, error=invalid)
+            log.error("event_parked", queue=queue, error=repr(invalid))
+            return None
+
+    def handle_batch(self, consumer: str, queue: str, bodies: list[Any], handler: EventHandler) -> list[str]:
+        """Handle several events in one transaction; if any fails, each is handled on its own instead.
+
+        Returns one outcome per body, as `handle` does.
+        """
+        events = [self._read_or_park(consumer, queue, body) for body in bodies]
+        outcomes: list[str] = []
+        try:
+            with self.database.session() as session:
+                fresh = claim(session, consumer, [str(event["event_id"]) for event in events if event is not None])
+                for event in events:
+                    if event is None:
+                        outcomes.append("parked")
+                    elif str(event["event_id"]) not in fresh:
+                        log.info("event_duplicate_ignored", event_id=str(event["event_id"]), consumer=consumer)
+                        outcomes.append("duplicate")
+                    else:
+                        fresh.discard(str(event["event_id"]))
+                        with bound_contextvars(correlation_id=event["correlation_id"], event_id=str(event["event_id"])):
+                            handler(session, event)
+                            log.info("event_handled", consumer=consumer, batch=len(events))
+                        outcomes.append("handled")
+        except Exception as exc:  # noqa: BLE001 - the batch is redone event by event, isolating the failure
+            log.warning("event_batch_failed", size=len(events), error=repr(exc))
+            return [
+                "parked" if event is None else self.handle(consumer, queue, body, handler)
+                for body, event in zip(bodies, events, strict=True)
+            ]
+        log.info("event_batch_handled", size=len(events), handled=outcomes.count("handled"))
+        return outcomes
+
     def handle(self, consumer: str, queue: str, body: dict[str, Any], handler: EventHandler) -> str:
         """Returns 'handled', 'duplicate' or 'parked'; raises only if parking itself failed."""
         # Anything may arrive on a queue; a body that is not an object is parked below, not crashed on.
         fields = body if isinstance(body, dict) else {}
         event_id = str(fields.get("event_id", ""))
         with bound_contextvars(correlation_id=fields.get("correlation_id"), event_id=event_id, consumer=consumer):
-            try:
-                event = read_event(body)
-            except ValidationError as invalid:
-                # A malformed event will not improve with retries: park it at once.
-                self.parking.park(queue=queue, consumer=consumer, body=body, error=invalid)
-                log.error("event_parked", queue=queue, error=repr(invalid))
+            event = self._read_or_park(consumer, queue, body)
+            if event is None:
                 return "parked"
             error: Exception | None = None
             for attempt in range(1, self.attempts + 1):
                 try:
                     with self.database.session() as session:
-                        if already_handled(session, consumer, event_id):
+                        if not claim(session, consumer, [event_id]):
                             log.info("event_duplicate_ignored")
                             return "duplicate"
                         handler(session, event)
-                        record_handled(session, consumer, event_id)
                     log.info("event_handled", attempt=attempt)
                     return "handled"
                 except Exception as exc:  # noqa: BLE001 - every failure is retried, then parked

@@ -164,8 +164,12 @@ class OutboxRelay:
     def run(
         self, stopping: Callable[[], bool], poll_seconds: float = 0.05, sleep: Callable[[float], None] = time.sleep
     ) -> None:
-        """Relay until `stopping()` is true, backing off while the broker or database is away."""
+        """Relay until `stopping()` is true, backing off while the broker or database is away.
+
+        An idle relay looks less often (up to 4 x `poll_seconds`) and at once again when it finds events.
+        """
         backoff = 0.0
+        idle = poll_seconds
         while not stopping():
             try:
                 published = self.publish_pending()
@@ -177,5 +181,8 @@ class OutboxRelay:
                 sleep(backoff)
                 continue
             if published == 0:
-                sleep(poll_seconds)
+                sleep(idle)
+                idle = min(idle * 2, poll_seconds * 4)
+            else:
+                idle = poll_seconds
         self.publisher.close()

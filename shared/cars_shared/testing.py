@@ -6,23 +6,27 @@ engine exists, testcontainers starts them.
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import socket
 import subprocess
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
+from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
 import requests
 import sqlalchemy as sa
 
-from cars_shared.db import make_engine
+from cars_shared.db import Database, make_engine
+from cars_shared.migrate import upgrade
 
 TEST_POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 TEST_AMQP_URI = os.environ.get("TEST_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
@@ -72,13 +76,19 @@ def rabbitmq_server() -> Iterator[str]:
         yield f"amqp://guest:guest@{container.get_container_host_ip()}:{container.get_exposed_port(5672)}/"
 
 
+# Each DROP DATABASE waits for a checkpoint; a few at a time, behind the running tests, hide that wait.
+DROP_THREADS = 4
+
+
 class PostgresDatabases:
-    """Creates uniquely named databases on one server and drops them all at the end."""
+    """Creates uniquely named databases on one server; drops them in background threads."""
 
     def __init__(self, admin_url: str) -> None:
         self.admin_url = admin_url
         self.engine = make_engine(admin_url, isolation_level="AUTOCOMMIT")
         self.created: list[str] = []
+        self._dropper = ThreadPoolExecutor(max_workers=DROP_THREADS, thread_name_prefix="drop-database")
+        self._drops: list[Future[None]] = []
 
     def create(self, label: str) -> str:
         name = f"cars_test_{label}_{uuid.uuid4().hex[:10]}"
@@ -88,11 +98,25 @@ class PostgresDatabases:
         parts = urlsplit(self.admin_url)
         return urlunsplit(parts._replace(path=f"/{name}"))
 
-    def drop_all(self) -> None:
+    def drop(self, url: str) -> None:
+        """Start dropping the database of `url` (one made by `create`); `drop_all` waits for it."""
+        name = urlsplit(url).path.lstrip("/")
+        self.created.remove(name)
+        self._drops.append(self._dropper.submit(self._drop, name))
+
+    def _drop(self, name: str) -> None:
         with self.engine.connect() as connection:
-            for name in self.created:
-                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    def drop_all(self) -> None:
+        """Drop what is left and wait for every drop; a failed drop raises here."""
+        for name in self.created:
+            self._drops.append(self._dropper.submit(self._drop, name))
+        self.created = []
+        self._dropper.shutdown(wait=True)
         self.engine.dispose()
+        for drop in self._drops:
+            drop.result()
 
 
 def _rabbitmqctl(*args: str) -> None:
@@ -187,9 +211,53 @@ def postgres_databases() -> Iterator[PostgresDatabases]:
 
 
 @pytest.fixture
-def postgres_url(postgres_databases: PostgresDatabases) -> Callable[[str], str]:
-    """Call with a label to get the URL of a new, empty PostgreSQL database."""
-    return postgres_databases.create
+def postgres_url(postgres_databases: PostgresDatabases) -> Iterator[Callable[[str], str]]:
+    """Call with a label to get the URL of a new, empty PostgreSQL database, dropped when the test ends."""
+    urls: list[str] = []
+
+    def create(label: str) -> str:
+        urls.append(postgres_databases.create(label))
+        return urls[-1]
+
+    yield create
+    for url in urls:
+        postgres_databases.drop(url)
+
+
+def migrations_of(service: str) -> Path:
+    """The Alembic migrations folder of a service, as its package names it."""
+    return importlib.import_module(service).MIGRATIONS_DIR
+
+
+@contextmanager
+def _migrated_databases(url_for: Callable[[str], str]) -> Iterator[Callable[[str], Database]]:
+    databases: list[Database] = []
+
+    def create(service: str) -> Database:
+        url = url_for(service)
+        upgrade(migrations_of(service), url)
+        databases.append(Database(url))
+        return databases[-1]
+
+    try:
+        yield create
+    finally:
+        for database in databases:
+            database.dispose()
+
+
+@pytest.fixture
+def migrated_database(postgres_url: Callable[[str], str]) -> Iterator[Callable[[str], Database]]:
+    """Call with a service's name to get a new PostgreSQL database with that service's migrations applied."""
+    with _migrated_databases(postgres_url) as create:
+        yield create
+
+
+@pytest.fixture
+def migrated_sqlite(tmp_path: Path) -> Iterator[Callable[[str], Database]]:
+    """Call with a service's name to get a SQLite file database (`<service>.db` in tmp_path) with its migrations."""
+    with _migrated_databases(lambda service: f"sqlite:///{tmp_path / f'{service}.db'}") as create:
+        yield create
 
 
 @pytest.fixture(scope="session")

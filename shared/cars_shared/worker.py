@@ -7,11 +7,14 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from nameko.events import event_handler
+import eventlet
+from nameko.events import EventHandler
+from nameko.exceptions import ContainerBeingKilled
 from nameko.extensions import DependencyProvider
+from nameko.messaging import QueueConsumer
 
 from cars_shared.bus import handler_queue_name
-from cars_shared.config import HANDLER_ATTEMPTS, OUTBOX_POLL_SECONDS, database_url
+from cars_shared.config import HANDLER_ATTEMPTS, HANDLER_BATCH_SIZE, OUTBOX_POLL_SECONDS, database_url
 from cars_shared.db import Database
 from cars_shared.inbox import EventConsumer
 from cars_shared.parking import ParkingLot
@@ -36,7 +39,8 @@ class ServiceStore(DependencyProvider):
 
     def setup(self) -> None:
         amqp_uri = self.container.config["AMQP_URI"]
-        self.database = Database(database_url(self.service))
+        # Workers retry a failed transaction anyway, so they skip the liveness query before each one.
+        self.database = Database(database_url(self.service), pool_pre_ping=False)
         parking = ParkingLot(amqp_uri, self.service)
         self.store = Store(self.database, EventConsumer(self.database, parking, attempts=int(HANDLER_ATTEMPTS.get())))
         self.relay = OutboxRelay(self.database, ConfirmingPublisher(amqp_uri))
@@ -59,22 +63,89 @@ class ServiceStore(DependencyProvider):
         return self.store
 
 
+class PrefetchingQueueConsumer(QueueConsumer):
+    """nameko's queue consumer, prefetching enough messages to fill batches (config PREFETCH_COUNT)."""
+
+    @property
+    def prefetch_count(self) -> int:
+        return int(self.container.config.get("PREFETCH_COUNT", self.container.max_workers))
+
+
+class BatchingEventHandler(EventHandler):
+    """A nameko event handler that hands the worker a list of bodies: what arrived within `linger` seconds.
+
+    Every message of a batch is acked (or requeued, if even parking failed) once its worker is done.
+    """
+
+    queue_consumer = PrefetchingQueueConsumer()
+
+    def __init__(
+        self, source_service: str, event_type: str, batch_size: int = 100, linger: float = 0.002, **kwargs: Any
+    ) -> None:
+        super().__init__(source_service, event_type, **kwargs)
+        self.batch_size = batch_size
+        self.linger = linger
+
+    def setup(self) -> None:
+        super().setup()
+        self._buffer: list[tuple[Any, Any]] = []
+        self._flusher: Any = None
+
+    def handle_message(self, body: Any, message: Any) -> None:
+        self._buffer.append((body, message))
+        if len(self._buffer) >= self.batch_size:
+            self._flush()
+        elif self._flusher is None:
+            self._flusher = eventlet.spawn_after(self.linger, self._flush)
+
+    def _flush(self) -> None:
+        if self._flusher is not None:
+            self._flusher.cancel()
+            self._flusher = None
+        batch, self._buffer = self._buffer, []
+        if not batch:
+            return
+        messages = [message for _body, message in batch]
+        try:
+            self.container.spawn_worker(
+                self,
+                ([body for body, _message in batch],),
+                {},
+                context_data=self.unpack_message_headers(messages[0]),
+                handle_result=functools.partial(self._handle_batch_result, messages),
+            )
+        except ContainerBeingKilled:
+            for message in messages:
+                self.queue_consumer.requeue_message(message)
+
+    def _handle_batch_result(
+        self, messages: list[Any], worker_ctx: Any, result: Any = None, exc_info: Any = None
+    ) -> tuple[Any, Any]:
+        for message in messages:
+            self.handle_message_processed(message, result, exc_info)
+        return result, exc_info
+
+
 def consumes(producer: str, event_type: str) -> Callable:
     """Mark a worker method `(self, session, event)` as the idempotent handler of an event.
 
-    The event is handled at most once per id (inbox), retried with backoff, then parked with its error;
-    the message is requeued only if even parking failed, so nothing is acked and forgotten.
+    Events arriving together are handled in one transaction (falling back to one at a time if any fails);
+    each is handled at most once per id (inbox), retried with backoff, then parked with its error. A message
+    is requeued only if even parking failed, so nothing is acked and forgotten.
     """
 
     def decorate(method: Callable[[Any, Any, dict[str, Any]], None]) -> Callable:
         @functools.wraps(method)
-        def entrypoint(self: Any, body: dict[str, Any]) -> str:
+        def entrypoint(self: Any, bodies: list[Any]) -> list[str]:
             service = type(self).name
             queue = handler_queue_name(producer, event_type, service, method.__name__)
-            return self.store.consumer.handle(
-                f"{service}.{method.__name__}", queue, body, functools.partial(method, self)
+            return self.store.consumer.handle_batch(
+                f"{service}.{method.__name__}", queue, bodies, functools.partial(method, self)
             )
 
-        return event_handler(producer, event_type, requeue_on_error=True)(entrypoint)
+        batch_size = int(HANDLER_BATCH_SIZE.get())
+        return BatchingEventHandler.decorator(producer, event_type, batch_size=batch_size, requeue_on_error=True)(
+            entrypoint
+        )
 
     return decorate

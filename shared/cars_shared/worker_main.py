@@ -14,7 +14,7 @@ from pathlib import Path  # noqa: E402
 from nameko.runners import ServiceRunner  # noqa: E402
 
 from cars_shared import logging as cars_logging  # noqa: E402
-from cars_shared.config import AMQP_URI, WORKER_MAX_WORKERS  # noqa: E402
+from cars_shared.config import AMQP_URI, WORKER_MAX_WORKERS, WORKER_PREFETCH  # noqa: E402
 
 
 def load(target: str) -> type:
@@ -29,22 +29,42 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     service_class = load(args.service)
     cars_logging.configure(f"{service_class.name}-worker")
-    config = {"AMQP_URI": AMQP_URI.get(), "max_workers": int(WORKER_MAX_WORKERS.get()), "serializer": "json"}
+    config = {
+        "AMQP_URI": AMQP_URI.get(),
+        "max_workers": int(WORKER_MAX_WORKERS.get()),
+        "PREFETCH_COUNT": int(WORKER_PREFETCH.get()),
+        "serializer": "json",
+    }
     runner = ServiceRunner(config)
     runner.add_service(service_class)
+    log = cars_logging.get_logger(__name__)
     stop = eventlet.event.Event()
 
     def request_stop(_signum: int, _frame: object) -> None:
         if not stop.ready():
-            stop.send(True)
+            stop.send(None)
+
+    def watch_service() -> None:
+        # A service that dies (say its broker connection broke beyond repair) ends the process with an
+        # error, so whatever supervises it restarts it instead of keeping an idle process alive.
+        try:
+            runner.wait()
+        except Exception as error:  # noqa: BLE001 - reported through the exit code
+            if not stop.ready():
+                stop.send(error)
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     runner.start()
     if args.ready_file:
         Path(args.ready_file).touch()
-    cars_logging.get_logger(__name__).info("worker_started", service=service_class.name)
-    stop.wait()
+    log.info("worker_started", service=service_class.name)
+    eventlet.spawn(watch_service)
+    failure = stop.wait()
+    if failure is not None:
+        log.error("worker_died", service=service_class.name, error=repr(failure))
+        runner.kill()
+        return 1
     runner.stop()
     return 0
 

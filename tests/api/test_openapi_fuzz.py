@@ -16,25 +16,16 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from cars_shared.config import SERVICES
-from cars_shared.db import Database
-from cars_shared.migrate import upgrade
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
-def gateway_schema(service, tmp_path, verifier):
-    package = importlib.import_module(service)
-    url = f"sqlite:///{tmp_path / f'{service}.db'}"
-    upgrade(package.MIGRATIONS_DIR, url)
-    gateway = importlib.import_module(f"{service}.gateway")
-    app = gateway.create_app(database=Database(url), verifier=verifier)
-    return schemathesis.openapi.from_wsgi(f"/api/{service}/openapi.json", app)
-
-
 @pytest.mark.parametrize("service", SERVICES)
-def test_gateway_keeps_to_its_openapi_document(service, tmp_path, monkeypatch, token_mint):
+def test_gateway_keeps_to_its_openapi_document(service, tmp_path, monkeypatch, token_mint, migrated_sqlite):
     monkeypatch.setenv("VAR_DIR", str(tmp_path))
-    schema = gateway_schema(service, tmp_path, token_mint.verifier)
+    gateway = importlib.import_module(f"{service}.gateway")
+    app = gateway.create_app(database=migrated_sqlite(service), verifier=token_mint.verifier)
+    schema = schemathesis.openapi.from_wsgi(f"/api/{service}/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert operations, f"{service} documents no operation"
     for operation, mode in itertools.product(operations, GenerationMode):

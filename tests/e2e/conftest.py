@@ -37,11 +37,12 @@ class Client:
         assert session.status_code == 200, session.text
         return email, session.json()["access_token"]
 
-    def register_committee(self, token, name):
+    def register_committee(self, token, name, headers=None):
         response = self.request(
             "POST",
             "/api/filings/committees",
             token,
+            headers=dict(headers or {}),
             json={
                 "name": name,
                 "committee_type": "recipient_committee",

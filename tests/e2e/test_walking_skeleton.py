@@ -1,6 +1,8 @@
 """From sign-up over HTTP to the e-mail received and the Annual Fee Notice PDF downloaded."""
 
 import io
+import uuid
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -9,10 +11,11 @@ pytestmark = pytest.mark.e2e
 
 
 def test_filer_registers_files_and_receives_annual_fee_notice(running_system, smtp_sink, eventually):
-    client, _system = running_system
+    client, system = running_system
     email, token = client.sign_up_and_in("treasurer")
     committee = "Friends of Zoë Ramírez for Assembly 2026"
-    entity_id = client.register_committee(token, committee)
+    correlation_id = f"e2e-{uuid.uuid4()}"
+    entity_id = client.register_committee(token, committee, headers={"X-Correlation-ID": correlation_id})
     client.file_campaign_statement(token, entity_id)
 
     message = eventually(lambda: next((m for m in smtp_sink.messages if email in m["To"]), None))
@@ -46,6 +49,10 @@ def test_filer_registers_files_and_receives_annual_fee_notice(running_system, sm
 
     results = eventually(found)
     assert any("Campaign Statement" in r["title"] or "Campaign Statement" in r["description"] for r in results)
+
+    logs = Path(system.env["VAR_DIR"]) / "logs"
+    for process in ("filings-gateway", "accounts-worker", "fees-worker", "correspondence-worker", "notify-worker"):
+        assert correlation_id in (logs / f"{process}.log").read_text(), f"{process} lost the correlation id"
 
     health = client.request("GET", "/healthz")
     assert health.status_code == 200

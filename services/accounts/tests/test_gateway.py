@@ -1,21 +1,16 @@
 import jwt
 import pytest
 
-from accounts import MIGRATIONS_DIR
 from accounts.gateway import create_app
 from accounts.signing_key import SigningKey
-from cars_shared.db import Database
-from cars_shared.migrate import upgrade
 from cars_shared.web.auth import TokenVerifier
 
 PASSWORD = "quiet river stone"
 
 
 @pytest.fixture
-def client(tmp_path):
-    url = f"sqlite:///{tmp_path / 'accounts.db'}"
-    upgrade(MIGRATIONS_DIR, url)
-    app = create_app(database=Database(url), signing_key=SigningKey.generate())
+def client(migrated_sqlite):
+    app = create_app(database=migrated_sqlite("accounts"), signing_key=SigningKey.generate())
     return app.test_client()
 
 

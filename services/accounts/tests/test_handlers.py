@@ -4,27 +4,21 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from accounts import MIGRATIONS_DIR, handlers
+from accounts import handlers
 from accounts.domain.password_hashing import verify_password
 from accounts.domain.password_policy import PasswordRejected
 from accounts.exceptions import InvalidCredentials, UnknownUser, UsernameTaken
 from accounts.models import EntityLink, User
 from accounts.signing_key import SigningKey
-from cars_shared.db import Database
 from cars_shared.events import make_event
 from cars_shared.messaging_tables import outbox
-from cars_shared.migrate import upgrade
 
 PASSWORD = "quiet river stone"
 
 
 @pytest.fixture
-def database(postgres_url):
-    url = postgres_url("accounts")
-    upgrade(MIGRATIONS_DIR, url)
-    db = Database(url)
-    yield db
-    db.dispose()
+def database(migrated_database):
+    return migrated_database("accounts")
 
 
 def sign_up(database, username="JDoe", password=PASSWORD):

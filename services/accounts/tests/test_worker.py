@@ -8,23 +8,17 @@ import kombu
 import pytest
 from sqlalchemy import func, select
 
-from accounts import MIGRATIONS_DIR, handlers
+from accounts import handlers
 from accounts.models import EntityLink
 from cars_shared.bus import event_exchange
-from cars_shared.db import Database
 from cars_shared.events import make_event
 from cars_shared.messaging_tables import outbox
-from cars_shared.migrate import upgrade
 from cars_shared.relay import ConfirmingPublisher, PendingEvent
 
 
 @pytest.fixture
-def database(postgres_url):
-    url = postgres_url("accounts")
-    upgrade(MIGRATIONS_DIR, url)
-    db = Database(url)
-    yield db
-    db.dispose()
+def database(migrated_database):
+    return migrated_database("accounts")
 
 
 @pytest.fixture

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, Dialect, Integer, String, TypeDecorator
+from sqlalchemy import BigInteger, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """A timezone-aware timestamp, stored as UTC and read back as UTC also where SQLite drops the offset."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is not None and value.tzinfo is not None:
-            return value.astimezone(UTC)
-        return value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value
+from cars_shared.db_types import UtcDateTime
 
 
 class Base(DeclarativeBase):
@@ -45,7 +30,7 @@ class Correspondence(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
     cause: Mapped[str] = mapped_column(String(200), unique=True)
-    issued_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
 class CorrespondenceCounter(Base):
@@ -65,4 +50,4 @@ class EntityAccess(Base):
     user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     entity_id: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)
     role: Mapped[str] = mapped_column(String(20))
-    granted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    granted_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -1,14 +1,9 @@
 import io
-from datetime import date
 
 import pytest
 from pypdf import PdfReader
 
-from cars_shared.db import Database
-from cars_shared.events import make_event
-from cars_shared.migrate import upgrade
-from correspondence import MIGRATIONS_DIR, handlers
-from correspondence.blob_store import LocalBlobStore
+from correspondence import handlers
 from correspondence.gateway import create_app
 
 OWNER = "user-owner"
@@ -16,17 +11,8 @@ STRANGER = "user-stranger"
 
 
 @pytest.fixture
-def database(tmp_path):
-    url = f"sqlite:///{tmp_path / 'correspondence.db'}"
-    upgrade(MIGRATIONS_DIR, url)
-    db = Database(url)
-    yield db
-    db.dispose()
-
-
-@pytest.fixture
-def blobs(tmp_path):
-    return LocalBlobStore(tmp_path / "blobs")
+def database(migrated_sqlite):
+    return migrated_sqlite("correspondence")
 
 
 @pytest.fixture
@@ -35,42 +21,25 @@ def client(database, blobs, token_mint):
     return app.test_client()
 
 
-def issue_notice(database, blobs, assessment_id="assessment-1", entity_id="1400001", entity_name="Friends of Example"):
-    event = make_event(
-        "fees",
-        "fee_assessed",
-        {
-            "assessment_id": assessment_id,
-            "entity_id": entity_id,
-            "entity_name": entity_name,
-            "fee_year": 2026,
-            "amount_cents": 5000,
-            "due_date": date(2026, 3, 17),
-            "late_penalty_cents": 15000,
-        },
-    )
-    event["payload"]["due_date"] = date(2026, 3, 17)
+def issue_notice(database, blobs, event):
     with database.session() as session:
         return handlers.issue_annual_fee_notice(session, event, blobs)
 
 
-def link(database, user_id, entity_id="1400001"):
-    event = make_event(
-        "accounts", "entity_link_approved", {"user_id": user_id, "entity_id": entity_id, "role": "officer"}
-    )
+def link(database, event):
     with database.session() as session:
         handlers.grant_entity_access(session, event)
 
 
 @pytest.fixture
-def notice(database, blobs):
-    issued = issue_notice(database, blobs)
-    link(database, OWNER)
+def notice(database, blobs, fee_assessed, link_approved):
+    issued = issue_notice(database, blobs, fee_assessed())
+    link(database, link_approved(user_id=OWNER))
     return issued
 
 
-def test_owner_lists_the_entitys_notices_newest_first(client, database, blobs, notice, token_mint):
-    newer = issue_notice(database, blobs, assessment_id="assessment-2")
+def test_owner_lists_the_entitys_notices_newest_first(client, database, blobs, notice, token_mint, fee_assessed):
+    newer = issue_notice(database, blobs, fee_assessed(assessment_id="assessment-2"))
     response = client.get("/api/correspondence/mine", headers=token_mint.headers(user_id=OWNER))
     assert response.status_code == 200
     assert [item["id"] for item in response.json["items"]] == [newer.id, notice.id]

@@ -1,5 +1,4 @@
 import io
-from datetime import date
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -7,51 +6,16 @@ from alembic.migration import MigrationContext
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from cars_shared.db import Database
-from cars_shared.events import make_event
 from cars_shared.messaging_tables import metadata as messaging_metadata
 from cars_shared.messaging_tables import outbox
-from cars_shared.migrate import upgrade
-from correspondence import MIGRATIONS_DIR, handlers
-from correspondence.blob_store import LocalBlobStore, sha256_of
+from correspondence import handlers
+from correspondence.blob_store import sha256_of
 from correspondence.models import Base, Correspondence, EntityAccess
 
 
 @pytest.fixture
-def database(postgres_url):
-    url = postgres_url("correspondence")
-    upgrade(MIGRATIONS_DIR, url)
-    db = Database(url)
-    yield db
-    db.dispose()
-
-
-@pytest.fixture
-def blobs(tmp_path):
-    return LocalBlobStore(tmp_path / "blobs")
-
-
-def fee_assessed(assessment_id="assessment-1", entity_id="1400001", entity_name="Friends of Example"):
-    event = make_event(
-        "fees",
-        "fee_assessed",
-        {
-            "assessment_id": assessment_id,
-            "entity_id": entity_id,
-            "entity_name": entity_name,
-            "fee_year": 2026,
-            "amount_cents": 5000,
-            "due_date": date(2026, 3, 17),
-            "late_penalty_cents": 15000,
-        },
-    )
-    # Consumers receive the payload loaded by the contract schema, so dates are dates.
-    event["payload"]["due_date"] = date(2026, 3, 17)
-    return event
-
-
-def link_approved(user_id="user-1", entity_id="1400001", role="officer"):
-    return make_event("accounts", "entity_link_approved", {"user_id": user_id, "entity_id": entity_id, "role": role})
+def database(migrated_database):
+    return migrated_database("correspondence")
 
 
 def issue(database, blobs, event):
@@ -59,7 +23,7 @@ def issue(database, blobs, event):
         return handlers.issue_annual_fee_notice(session, event, blobs)
 
 
-def test_fee_assessed_issues_one_notice_with_its_pdf_and_queues_correspondence_issued(database, blobs):
+def test_fee_assessed_issues_one_notice_with_its_pdf_and_queues_correspondence_issued(database, blobs, fee_assessed):
     issue(database, blobs, fee_assessed(entity_name="Comité de Peña"))
     with database.session() as session:
         record = session.scalar(select(Correspondence))
@@ -85,7 +49,7 @@ def test_fee_assessed_issues_one_notice_with_its_pdf_and_queues_correspondence_i
     )
 
 
-def test_same_fee_assessment_twice_issues_one_notice_and_one_event(database, blobs):
+def test_same_fee_assessment_twice_issues_one_notice_and_one_event(database, blobs, fee_assessed):
     event = fee_assessed()
     issue(database, blobs, event)
     issue(database, blobs, event)
@@ -95,14 +59,14 @@ def test_same_fee_assessment_twice_issues_one_notice_and_one_event(database, blo
         assert session.scalar(select(func.count()).select_from(outbox)) == 1
 
 
-def test_numbers_count_up_within_the_year(database, blobs):
+def test_numbers_count_up_within_the_year(database, blobs, fee_assessed):
     first = issue(database, blobs, fee_assessed("assessment-1"))
     second = issue(database, blobs, fee_assessed("assessment-2", entity_id="1400002"))
     year, sequence = first.number.rsplit("-", 1)
     assert second.number == f"{year}-{int(sequence) + 1:06d}"
 
 
-def test_entity_link_approval_grants_access_once(database):
+def test_entity_link_approval_grants_access_once(database, link_approved):
     for _ in range(2):
         with database.session() as session:
             handlers.grant_entity_access(session, link_approved())
@@ -111,7 +75,7 @@ def test_entity_link_approval_grants_access_once(database):
     assert [(a.user_id, a.entity_id, a.role) for a in access] == [("user-1", "1400001", "officer")]
 
 
-def test_a_later_approval_changes_the_role(database):
+def test_a_later_approval_changes_the_role(database, link_approved):
     for role in ("viewer", "agent"):
         with database.session() as session:
             handlers.grant_entity_access(session, link_approved(role=role))
@@ -119,7 +83,7 @@ def test_a_later_approval_changes_the_role(database):
         assert session.scalar(select(EntityAccess.role)) == "agent"
 
 
-def test_linked_user_reads_the_entitys_notices_and_others_do_not(database, blobs):
+def test_linked_user_reads_the_entitys_notices_and_others_do_not(database, blobs, fee_assessed, link_approved):
     notice = issue(database, blobs, fee_assessed())
     with database.session() as session:
         handlers.grant_entity_access(session, link_approved(user_id="user-1"))
@@ -134,7 +98,7 @@ def test_linked_user_reads_the_entitys_notices_and_others_do_not(database, blobs
         assert handlers.find_readable(session, owner, notice.id).id == notice.id
 
 
-def test_a_tampered_pdf_is_not_served(database, blobs):
+def test_a_tampered_pdf_is_not_served(database, blobs, fee_assessed):
     notice = issue(database, blobs, fee_assessed())
     path = blobs.path_of(notice.blob_key)
     path.chmod(0o644)

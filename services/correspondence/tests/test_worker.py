@@ -1,28 +1,18 @@
-from datetime import date
-
 import pytest
 from nameko.testing.services import worker_factory
 from sqlalchemy import func, select
 
-from cars_shared.db import Database
-from cars_shared.events import make_event
 from cars_shared.inbox import EventConsumer
-from cars_shared.migrate import upgrade
 from cars_shared.parking import ParkingLot
 from cars_shared.worker import Store
-from correspondence import MIGRATIONS_DIR
 from correspondence.blob_store import LocalBlobStore
 from correspondence.models import Correspondence, EntityAccess
 from correspondence.worker import CorrespondenceWorker
 
 
 @pytest.fixture
-def database(postgres_url):
-    url = postgres_url("correspondence")
-    upgrade(MIGRATIONS_DIR, url)
-    db = Database(url)
-    yield db
-    db.dispose()
+def database(migrated_database):
+    return migrated_database("correspondence")
 
 
 @pytest.fixture
@@ -32,30 +22,16 @@ def worker(database, tmp_path):
     return worker_factory(CorrespondenceWorker, store=Store(database, consumer), blobs=LocalBlobStore(tmp_path))
 
 
-def test_a_redelivered_fee_assessed_message_is_handled_once(worker, database):
-    body = make_event(
-        "fees",
-        "fee_assessed",
-        {
-            "assessment_id": "assessment-1",
-            "entity_id": "1400001",
-            "entity_name": "Friends of Example",
-            "fee_year": 2026,
-            "amount_cents": 5000,
-            "due_date": date(2026, 3, 17),
-            "late_penalty_cents": 15000,
-        },
-    )
-    assert worker.on_fee_assessed(body) == "handled"
-    assert worker.on_fee_assessed(body) == "duplicate"
+def test_a_redelivered_fee_assessed_message_is_handled_once(worker, database, fee_assessed):
+    body = fee_assessed(as_received=False)
+    assert worker.on_fee_assessed([body]) == ["handled"]
+    assert worker.on_fee_assessed([body]) == ["duplicate"]
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(Correspondence)) == 1
 
 
-def test_entity_link_approved_message_grants_access(worker, database):
-    body = make_event(
-        "accounts", "entity_link_approved", {"user_id": "user-1", "entity_id": "1400001", "role": "officer"}
-    )
-    assert worker.on_entity_link_approved(body) == "handled"
+def test_entity_link_approved_message_grants_access(worker, database, link_approved):
+    body = link_approved(as_received=False)
+    assert worker.on_entity_link_approved([body]) == ["handled"]
     with database.session() as session:
         assert session.scalar(select(EntityAccess.entity_id).where(EntityAccess.user_id == "user-1")) == "1400001"

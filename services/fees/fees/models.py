@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Integer, String, UniqueConstraint
+from sqlalchemy import Date, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from cars_shared.db_types import UtcDateTime
 
 
 class Base(DeclarativeBase):
@@ -25,5 +27,5 @@ class FeeAssessment(Base):
     amount_cents: Mapped[int] = mapped_column(Integer)
     late_penalty_cents: Mapped[int] = mapped_column(Integer)
     due_date: Mapped[date] = mapped_column(Date)
-    assessed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    assessed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     cause_event_id: Mapped[str] = mapped_column(String(36))

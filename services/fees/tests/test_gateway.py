@@ -1,16 +1,11 @@
 import pytest
 
-from cars_shared.db import Database
-from cars_shared.migrate import upgrade
-from fees import MIGRATIONS_DIR
 from fees.gateway import create_app
 
 
 @pytest.fixture
-def client(tmp_path, token_mint):
-    url = f"sqlite:///{tmp_path / 'fees.db'}"
-    upgrade(MIGRATIONS_DIR, url)
-    app = create_app(database=Database(url), verifier=token_mint.verifier)
+def client(migrated_sqlite, token_mint):
+    app = create_app(database=migrated_sqlite("fees"), verifier=token_mint.verifier)
     return app.test_client()
 
 

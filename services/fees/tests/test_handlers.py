@@ -3,21 +3,15 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from cars_shared.db import Database
 from cars_shared.events import make_event
 from cars_shared.messaging_tables import outbox
-from cars_shared.migrate import upgrade
-from fees import MIGRATIONS_DIR, handlers
+from fees import handlers
 from fees.models import FeeAssessment
 
 
 @pytest.fixture
-def database(postgres_url):
-    url = postgres_url("fees")
-    upgrade(MIGRATIONS_DIR, url)
-    db = Database(url)
-    yield db
-    db.dispose()
+def database(migrated_database):
+    return migrated_database("fees")
 
 
 def registration(entity_id="1400001", registered_on=date(2026, 3, 2)):

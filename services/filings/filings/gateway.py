@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Flask
 from flask_smorest import Blueprint, abort
+from sqlalchemy.orm import Session
 
 from cars_shared.web.app import create_gateway, session_scope
 from cars_shared.web.auth import authenticated, current_principal
@@ -26,9 +28,22 @@ from filings.schemas import (
     FilingOut,
 )
 
+T = TypeVar("T")
+
 blueprint = Blueprint("filings", __name__, description="Filing entities, registrations and filings")
 
 BEARER = [{"bearerAuth": []}]
+
+
+def found_or_404(lookup: Callable[[Session, str], T | None], pattern: str, key: str, missing: str) -> T:
+    """What `lookup` finds under `key`; a 404 problem saying `missing` when the key is malformed or unknown."""
+    found = None
+    if re.fullmatch(pattern, key):
+        with session_scope() as session:
+            found = lookup(session, key)
+    if found is None:
+        raise NotFound(missing)
+    return found
 
 
 @blueprint.route("/committees", methods=["POST"])
@@ -75,13 +90,7 @@ def file_campaign_statement(statement: CampaignStatement, entity_id: str) -> Fil
 @blueprint.alt_response(404, response="NOT_FOUND")
 def entity(entity_id: str) -> Entity:
     """A filing entity's public record."""
-    found = None
-    if re.fullmatch(ENTITY_ID, entity_id):
-        with session_scope() as session:
-            found = handlers.entity_of(session, entity_id)
-    if found is None:
-        raise NotFound(f"No filing entity has ID {entity_id}.")
-    return found
+    return found_or_404(handlers.entity_of, ENTITY_ID, entity_id, f"No filing entity has ID {entity_id}.")
 
 
 @blueprint.route("/filings/<filing_id>", methods=["GET"])
@@ -89,13 +98,7 @@ def entity(entity_id: str) -> Entity:
 @blueprint.alt_response(404, response="NOT_FOUND")
 def filing(filing_id: str) -> Filing:
     """A filing as filed, in its latest version: form, plain-language name, period, amendment and content."""
-    found = None
-    if re.fullmatch(UUID, filing_id):
-        with session_scope() as session:
-            found = handlers.current_filing(session, filing_id)
-    if found is None:
-        raise NotFound(f"No filing has ID {filing_id}.")
-    return found
+    return found_or_404(handlers.current_filing, UUID, filing_id, f"No filing has ID {filing_id}.")
 
 
 def create_app(**options: Any) -> Flask:

@@ -1,10 +1,8 @@
 import pytest
 
-from cars_shared.db import Database
 from cars_shared.events import make_event
 from cars_shared.events.envelope import read_event
-from cars_shared.migrate import upgrade
-from filings import MIGRATIONS_DIR, handlers
+from filings import handlers
 from filings.gateway import create_app
 
 TREASURER = "user-treasurer"
@@ -47,12 +45,8 @@ def campaign_statement(**changes):
 
 
 @pytest.fixture
-def database(tmp_path):
-    url = f"sqlite:///{tmp_path / 'filings.db'}"
-    upgrade(MIGRATIONS_DIR, url)
-    db = Database(url)
-    yield db
-    db.dispose()
+def database(migrated_sqlite):
+    return migrated_sqlite("filings")
 
 
 @pytest.fixture

@@ -6,14 +6,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, text
 
-from cars_shared.db import Database
 from cars_shared.events import make_event
 from cars_shared.events.envelope import read_event
 from cars_shared.inbox import EventConsumer
 from cars_shared.messaging_tables import outbox
-from cars_shared.migrate import upgrade
 from cars_shared.parking import ParkingLot
-from filings import MIGRATIONS_DIR, handlers
+from filings import handlers
 from filings.domain.campaign_statement import CampaignStatement, Contribution
 from filings.domain.entities import EntityType
 from filings.domain.errors import EntityNotFound, FilingRejected, NotPermittedToFile
@@ -24,12 +22,8 @@ TREASURER = "user-treasurer"
 
 
 @pytest.fixture
-def database(postgres_url):
-    url = postgres_url("filings")
-    upgrade(MIGRATIONS_DIR, url)
-    db = Database(url)
-    yield db
-    db.dispose()
+def database(migrated_database):
+    return migrated_database("filings")
 
 
 def registration(name="Friends of Example for Assembly 2026"):

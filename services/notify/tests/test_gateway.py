@@ -2,11 +2,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from cars_shared.db import Database
 from cars_shared.events import make_event
 from cars_shared.events.envelope import read_event
-from cars_shared.migrate import upgrade
-from notify import MIGRATIONS_DIR, handlers
+from notify import handlers
 from notify.gateway import create_app
 
 
@@ -29,10 +27,8 @@ def notice_for(user_id, correspondence_id, day):
 
 
 @pytest.fixture
-def client(tmp_path, token_mint):
-    url = f"sqlite:///{tmp_path / 'notify.db'}"
-    upgrade(MIGRATIONS_DIR, url)
-    database = Database(url)
+def client(migrated_sqlite, token_mint):
+    database = migrated_sqlite("notify")
     with database.session() as session:
         for user_id in ("user-1", "user-2"):
             registered = {"user_id": user_id, "username": user_id, "email": f"{user_id}@example.org"}
@@ -43,8 +39,7 @@ def client(tmp_path, token_mint):
                 session, notice_for(user_id, correspondence_id, day), portal_url="http://portal"
             )
     app = create_app(database=database, verifier=token_mint.verifier)
-    yield app.test_client()
-    database.dispose()
+    return app.test_client()
 
 
 def test_callers_notices_come_newest_first_with_the_unread_count(client, token_mint):

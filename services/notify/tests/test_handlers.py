@@ -3,12 +3,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from cars_shared.db import Database
 from cars_shared.events import make_event
 from cars_shared.events.envelope import read_event
 from cars_shared.messaging_tables import outbox
-from cars_shared.migrate import upgrade
-from notify import MIGRATIONS_DIR, handlers
+from notify import handlers
 from notify.domain.delivery import RetryPolicy
 from notify.domain.recipients import RecipientsNotKnownYet
 from notify.mail_transport import SmtpTransport
@@ -19,12 +17,8 @@ MAIL_FROM = "CARS <no-reply@cars.example>"
 
 
 @pytest.fixture
-def database(postgres_url):
-    url = postgres_url("notify")
-    upgrade(MIGRATIONS_DIR, url)
-    db = Database(url)
-    yield db
-    db.dispose()
+def database(migrated_database):
+    return migrated_database("notify")
 
 
 def event(producer, type_, payload):

@@ -9,10 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from cars_shared.bus import event_exchange
-from cars_shared.db import Database
 from cars_shared.events import make_event
-from cars_shared.migrate import upgrade
-from notify import MIGRATIONS_DIR
 from notify.models import DashboardNotice, Email
 
 
@@ -26,12 +23,8 @@ def wait_for(condition, timeout=30.0):
 
 
 @pytest.fixture
-def database(postgres_url):
-    url = postgres_url("notify")
-    upgrade(MIGRATIONS_DIR, url)
-    db = Database(url)
-    yield db
-    db.dispose()
+def database(migrated_database):
+    return migrated_database("notify")
 
 
 @pytest.fixture

@@ -1,8 +1,5 @@
 import pytest
 
-from cars_shared.db import Database
-from cars_shared.migrate import upgrade
-from search import MIGRATIONS_DIR
 from search.domain.documents import entity_document, filing_document
 from search.embedded_index import EmbeddedIndex
 from search.gateway import create_app
@@ -18,10 +15,8 @@ def index(tmp_path, filing_accepted, entity_registered):
 
 
 @pytest.fixture
-def client(tmp_path, token_mint, index):
-    url = f"sqlite:///{tmp_path / 'search.db'}"
-    upgrade(MIGRATIONS_DIR, url)
-    app = create_app(database=Database(url), verifier=token_mint.verifier, index=index)
+def client(migrated_sqlite, token_mint, index):
+    app = create_app(database=migrated_sqlite("search"), verifier=token_mint.verifier, index=index)
     return app.test_client()
 
 

@@ -1,10 +1,8 @@
 import pytest
 from sqlalchemy import select
 
-from cars_shared.db import Database
 from cars_shared.messaging_tables import outbox
-from cars_shared.migrate import upgrade
-from search import MIGRATIONS_DIR, handlers
+from search import handlers
 from search.domain.query import SearchQuery
 from search.embedded_index import EmbeddedIndex
 
@@ -12,12 +10,8 @@ FILING_ID = "b2e1d2ef-1c4b-4a8f-9b51-4a6c7d2e3f40"
 
 
 @pytest.fixture
-def database(postgres_url):
-    url = postgres_url("search")
-    upgrade(MIGRATIONS_DIR, url)
-    db = Database(url)
-    yield db
-    db.dispose()
+def database(migrated_database):
+    return migrated_database("search")
 
 
 @pytest.fixture

@@ -27,6 +27,9 @@ class Envelope(Schema):
     payload = fields.Dict(required=True)
 
 
+ENVELOPE = Envelope()
+
+
 def make_event(
     producer: str,
     type_: str,
@@ -69,7 +72,7 @@ def _dump(schema: Schema, payload: dict[str, Any]) -> dict[str, Any]:
 
 def read_event(body: dict[str, Any]) -> dict[str, Any]:
     """Check an incoming envelope and its payload against the registry; returns the envelope."""
-    envelope = Envelope().load(body)
+    envelope = ENVELOPE.load(body)
     try:
         schema = payload_schema(envelope["producer"], envelope["type"], envelope["version"])
     except LookupError as unknown:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 from dataclasses import dataclass
 
@@ -40,7 +41,9 @@ def load_all() -> dict[tuple[str, str, int], EventSpec]:
     return REGISTRY
 
 
+@functools.lru_cache(maxsize=256)
 def payload_schema(producer: str, type_: str, version: int = 1) -> Schema:
+    """The (shared, stateless) schema instance of an event type's payload."""
     key = (producer, type_, version)
     if producer not in PRODUCERS:
         raise LookupError(f"unknown event producer {producer!r}")
