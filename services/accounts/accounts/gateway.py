@@ -10,9 +10,11 @@ from flask import Flask, Response, current_app, g
 from flask_smorest import Blueprint
 
 from accounts import handlers
+from accounts.audit import routes as audit_routes
 from accounts.domain.password_policy import PasswordRejected
 from accounts.domain.username import UsernameRejected
 from accounts.exceptions import InvalidCredentials, UnknownUser, UsernameTaken
+from accounts.links import routes as links_routes
 from accounts.schemas import AccessTokenOut, JwksOut, MeOut, SignInIn, SignUpIn, UserOut
 from accounts.signing_key import SigningKey
 from cars_shared.web.app import create_gateway, session_scope
@@ -104,7 +106,9 @@ def create_app(**options: Any) -> Flask:
     """The accounts gateway; its verifier trusts this service's own key unless one is given."""
     key = options.pop("signing_key", None) or SigningKey.load()
     options.setdefault("verifier", key.verifier())
-    app = create_gateway("accounts", [blueprint], title="CARS accounts", **options)
+    app = create_gateway(
+        "accounts", [blueprint, links_routes.blueprint, audit_routes.blueprint], title="CARS accounts", **options
+    )
     app.extensions["accounts.signing_key"] = key
     for kind in PROBLEMS:
         app.register_error_handler(kind, answer_with_problem)

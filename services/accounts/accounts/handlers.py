@@ -14,12 +14,12 @@ from accounts.domain.password_hashing import dummy_hash, hash_password, needs_re
 from accounts.domain.password_policy import check_password
 from accounts.domain.username import check_username, is_valid_username, username_key
 from accounts.exceptions import InvalidCredentials, UnknownUser, UsernameTaken
-from accounts.models import DEFAULT_ROLES, EntityLink, User
+from accounts.links.claims import entity_claims
+from accounts.models import APPROVED, DEFAULT_ROLES, EntityLink, User
 from accounts.signing_key import AccessToken, SigningKey
 from cars_shared import outbox
 from cars_shared.events import make_event
 
-APPROVED = "approved"
 OFFICER = "officer"
 
 
@@ -67,26 +67,11 @@ def authenticate(session: Session, username: str, password: str) -> User:
     return user
 
 
-def approved_links(session: Session, user_id: str) -> list[EntityLink]:
-    return list(
-        session.scalars(
-            select(EntityLink)
-            .where(EntityLink.user_id == user_id, EntityLink.status == APPROVED)
-            .order_by(EntityLink.entity_id)
-        )
-    )
-
-
-def entity_roles(links: list[EntityLink]) -> list[dict[str, str]]:
-    return [{"entity_id": link.entity_id, "role": link.role} for link in links]
-
-
 def sign_in(session: Session, signing_key: SigningKey, username: str, password: str) -> AccessToken:
     """An access token carrying the user's roles and approved entity links."""
     user = authenticate(session, username, password)
-    entities = entity_roles(approved_links(session, user.id))
     return signing_key.issue(
-        user_id=user.id, username=user.username, roles=list(user.roles), extra_claims={"entities": entities}
+        user_id=user.id, username=user.username, roles=list(user.roles), extra_claims=entity_claims(session, user.id)
     )
 
 
@@ -105,7 +90,7 @@ def profile(session: Session, user_id: str) -> dict[str, Any]:
         "username": user.username,
         "email": user.email,
         "roles": list(user.roles),
-        "entities": entity_roles(approved_links(session, user.id)),
+        **entity_claims(session, user.id),
     }
 
 

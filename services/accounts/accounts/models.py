@@ -30,6 +30,9 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+APPROVED = "approved"
+
+
 class EntityLink(Base):
     """A user's right to act for a filing entity in a role (officer, agent or viewer)."""
 

@@ -1,0 +1,1 @@
+"""Links between users and the entities they act for: requests, approvals, roles, partner grants."""
