@@ -17,6 +17,7 @@ from accounts.exceptions import InvalidCredentials, UnknownUser, UsernameTaken
 from accounts.links import routes as links_routes
 from accounts.schemas import AccessTokenOut, JwksOut, MeOut, SignInIn, SignUpIn, UserOut
 from accounts.signing_key import SigningKey
+from accounts.vendors import routes as vendors_routes
 from cars_shared.web.app import create_gateway, session_scope
 from cars_shared.web.auth import authenticated, current_principal
 from cars_shared.web.problems import PROBLEM_CONTENT_TYPE, Conflict, Problem, ProblemSchema, Unauthorized, from_problem
@@ -107,7 +108,10 @@ def create_app(**options: Any) -> Flask:
     key = options.pop("signing_key", None) or SigningKey.load()
     options.setdefault("verifier", key.verifier())
     app = create_gateway(
-        "accounts", [blueprint, links_routes.blueprint, audit_routes.blueprint], title="CARS accounts", **options
+        "accounts",
+        [blueprint, links_routes.blueprint, vendors_routes.blueprint, audit_routes.blueprint],
+        title="CARS accounts",
+        **options,
     )
     app.extensions["accounts.signing_key"] = key
     for kind in PROBLEMS:

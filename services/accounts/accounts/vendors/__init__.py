@@ -1,0 +1,1 @@
+"""Vendors of filing software: organisations, API credentials, certification, authorisations by entities."""
