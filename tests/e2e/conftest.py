@@ -1,6 +1,7 @@
 """The whole system as separate processes (workers, gateways, front door) for end-to-end scenarios."""
 
 import os
+import re
 import time
 import uuid
 
@@ -14,8 +15,9 @@ from cars_shared.supervisor import LocalSystem, free_port
 class Client:
     """Talks to the running system through its front door, like the portal does."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, mailbox=None) -> None:
         self.base_url = base_url
+        self.mailbox = mailbox
         self.http = requests.Session()
 
     def request(self, method: str, path: str, token: str | None = None, **kwargs) -> requests.Response:
@@ -25,17 +27,53 @@ class Client:
         return self.http.request(method, self.base_url + path, headers=headers, timeout=30, **kwargs)
 
     def sign_up_and_in(self, label: str) -> tuple[str, str]:
-        """A new account; returns (e-mail, access token)."""
+        """A new account with a verified address and an authenticator, signed in with both factors.
+
+        Returns (e-mail, access token). The verification e-mail is taken out of the mailbox, so tests
+        count only the messages their scenario sends.
+        """
         username = f"{label}-{uuid.uuid4().hex[:8]}"
         email = f"{username}@example.org"
         password = "correct horse battery staple 42"
-        created = self.request(
-            "POST", "/api/accounts/users", json={"username": username, "email": email, "password": password}
-        )
+        credentials = {"username": username, "password": password}
+        created = self.request("POST", "/api/accounts/users", json={"email": email, **credentials})
         assert created.status_code == 201, created.text
-        session = self.request("POST", "/api/accounts/sessions", json={"username": username, "password": password})
-        assert session.status_code == 200, session.text
-        return email, session.json()["access_token"]
+        verified = self.request("POST", "/api/accounts/email-verifications", json={"token": self.emailed_token(email)})
+        assert verified.status_code == 200, verified.text
+        first = self.request("POST", "/api/accounts/sessions", json=credentials)
+        assert first.status_code == 200, first.text
+        recovery_code = self.enrol_authenticator(first.json()["access_token"])
+        challenge = self.request("POST", "/api/accounts/sessions", json=credentials)
+        assert challenge.json()["status"] == "mfa_required", challenge.text
+        second = self.request(
+            "POST",
+            "/api/accounts/sessions/mfa",
+            json={"challenge": challenge.json()["challenge"], "code": recovery_code},
+        )
+        assert second.status_code == 200, second.text
+        return email, second.json()["access_token"]
+
+    def emailed_token(self, email: str) -> str:
+        """The token of the verification link e-mailed to `email`, taking that message out of the mailbox."""
+        message = wait_until(
+            lambda: next(
+                (m for m in list(self.mailbox.messages) if email in m["To"] and "Confirm" in m["Subject"]), None
+            )
+        )
+        self.mailbox.messages.remove(message)
+        text = message.get_payload(0).get_payload(decode=True).decode()
+        return re.search(r"#token=([A-Za-z0-9_-]+)", text).group(1)
+
+    def enrol_authenticator(self, token: str) -> str:
+        """Enrol a TOTP authenticator; returns one of its recovery codes (a second factor usable at once)."""
+        import pyotp
+
+        enrolment = self.request("POST", "/api/accounts/me/mfa/totp", token)
+        assert enrolment.status_code == 201, enrolment.text
+        code = pyotp.TOTP(enrolment.json()["secret"]).now()
+        confirmed = self.request("POST", "/api/accounts/me/mfa/totp/confirm", token, json={"code": code})
+        assert confirmed.status_code == 200, confirmed.text
+        return confirmed.json()["recovery_codes"][0]
 
     def register_committee(self, token, name, headers=None):
         response = self.request(
@@ -124,7 +162,7 @@ def run_system(request, backend, tmp_path, amqp_vhost, smtp_sink):
         urls = {service: create(service) for service in SERVICES}
     system = start_system(tmp_path, amqp_vhost, smtp_sink.url, urls)
     processes = list(system.processes)
-    yield Client(f"http://127.0.0.1:{system.port}"), system
+    yield Client(f"http://127.0.0.1:{system.port}", smtp_sink), system
     system.stop()
     for name, process in processes:
         assert process.poll() is not None, f"{name} still running"

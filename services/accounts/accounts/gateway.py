@@ -1,30 +1,81 @@
-"""The accounts HTTP gateway: sign-up, sign-in, the caller's own account, and the token-signing keys."""
+"""The accounts HTTP gateway: sign-up, sign-in and sessions, e-mail and password, MFA, and the signing keys."""
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, current_app, g, request
 from flask_smorest import Blueprint
 
 from accounts import handlers
 from accounts.audit import routes as audit_routes
+from accounts.domain.one_time_token import EMAIL_VERIFICATION
 from accounts.domain.password_policy import PasswordRejected
 from accounts.domain.username import UsernameRejected
-from accounts.exceptions import InvalidCredentials, UnknownUser, UsernameTaken
+from accounts.exceptions import (
+    ConfirmationFailed,
+    EmailAlreadyVerified,
+    InvalidChallenge,
+    InvalidCredentials,
+    InvalidEnrolmentCode,
+    InvalidRefreshToken,
+    InvalidSecondFactor,
+    InvalidToken,
+    MfaStateConflict,
+    TooManyAttempts,
+    UnknownSession,
+    UnknownUser,
+    UsernameTaken,
+)
 from accounts.links import routes as links_routes
-from accounts.schemas import AccessTokenOut, JwksOut, MeOut, SignInIn, SignUpIn, UserOut
-from accounts.signing_key import SigningKey
+from accounts.schemas import (
+    AcceptedOut,
+    EmailChangeIn,
+    EmailVerificationIn,
+    EmailVerifiedOut,
+    JwksOut,
+    MeOut,
+    MfaSignInIn,
+    PasswordChangeIn,
+    PasswordResetIn,
+    PasswordResetRequestIn,
+    RecoveryCodesOut,
+    RefreshIn,
+    SessionsOut,
+    SignInIn,
+    SignInOut,
+    SignUpIn,
+    TotpCodeIn,
+    TotpDisableIn,
+    TotpEnrolmentOut,
+    UserOut,
+)
+from accounts.signing_key import CachedKeyRing, CurrentSigningKey, KeyRing, KeyRingVerifier, SigningKey
 from accounts.vendors import routes as vendors_routes
 from cars_shared.web.app import create_gateway, session_scope
 from cars_shared.web.auth import authenticated, current_principal
-from cars_shared.web.problems import PROBLEM_CONTENT_TYPE, Conflict, Problem, ProblemSchema, Unauthorized, from_problem
+from cars_shared.web.problems import (
+    PROBLEM_CONTENT_TYPE,
+    Conflict,
+    Forbidden,
+    NotFound,
+    Problem,
+    ProblemSchema,
+    Unauthorized,
+    from_problem,
+    problem_response,
+)
 
-blueprint = Blueprint("accounts", __name__, description="Accounts, sign-in and access tokens")
+blueprint = Blueprint("accounts", __name__, description="Accounts, sign-in, sessions and access tokens")
 
+BEARER = [{"bearerAuth": []}]
 WRONG_CREDENTIALS = "The username or the password is not correct."
+KEY_RING_MAX_AGE_SECONDS = 30.0
+UUID_PATTERN = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
 class Unprocessable(Problem):
@@ -33,17 +84,50 @@ class Unprocessable(Problem):
     status, title, slug = 422, "Unprocessable Entity", "unprocessable-entity"
 
 
-PROBLEMS: dict[type[Exception], Callable[[Exception], Problem]] = {
+def invalid_token(error: InvalidToken) -> Problem:
+    if error.purpose == EMAIL_VERIFICATION:
+        return Unprocessable("This verification link is not valid or has expired; ask for a new one.", field="token")
+    return Unprocessable("This reset link is not valid or has expired; ask for a new one.", field="token")
+
+
+PROBLEMS: dict[type[Exception], Callable[[Any], Problem]] = {
     UsernameRejected: lambda error: Unprocessable(str(error), field="username"),
     PasswordRejected: lambda error: Unprocessable(str(error), field="password"),
     UsernameTaken: lambda _error: Conflict("This username is taken; choose another.", field="username"),
     InvalidCredentials: lambda _error: Unauthorized(WRONG_CREDENTIALS),
     UnknownUser: lambda _error: Unauthorized("The account of this access token no longer exists."),
+    InvalidChallenge: lambda _error: Unauthorized("This sign-in has expired; sign in again with your password."),
+    InvalidSecondFactor: lambda _error: Unauthorized("The code is not correct or was used already.", field="code"),
+    InvalidRefreshToken: lambda _error: Unauthorized("This session has ended; sign in again."),
+    InvalidToken: invalid_token,
+    ConfirmationFailed: lambda error: Forbidden(
+        f"The {error.field.replace('_', ' ')} is not correct.", field=error.field
+    ),
+    MfaStateConflict: lambda error: Conflict(str(error)),
+    InvalidEnrolmentCode: lambda _error: Unprocessable(
+        "The code does not match; check the authenticator app's clock and try the newest code.", field="code"
+    ),
+    EmailAlreadyVerified: lambda _error: Conflict("The e-mail address is verified already."),
+    UnknownSession: lambda _error: NotFound("You have no active session with this id."),
 }
 
 
-def signing_key() -> SigningKey:
-    return current_app.extensions["accounts.signing_key"]
+def key_ring() -> KeyRing:
+    return current_app.extensions["accounts.key_ring"].get()
+
+
+def client_address() -> str:
+    """The caller's address as the nearest proxy (the front door or the ingress) saw it, if it is an address."""
+    for candidate in (request.access_route[-1] if request.access_route else None, request.remote_addr):
+        try:
+            return str(ipaddress.ip_address((candidate or "").strip()))
+        except ValueError:
+            continue
+    return ""
+
+
+def user_agent() -> str:
+    return "".join(char for char in request.headers.get("User-Agent", "") if char.isprintable())[:200]
 
 
 def problem_documented(*statuses: int) -> Callable:
@@ -57,11 +141,21 @@ def problem_documented(*statuses: int) -> Callable:
     return decorate
 
 
+def keeping_refusals() -> Any:
+    return handlers.keeping_refusals(session_scope)
+
+
+def caller() -> tuple[str, str | None]:
+    """The calling user's id and session id, from the access token."""
+    principal = current_principal()
+    return principal.user_id, principal.claims.get("sid")
+
+
 @blueprint.route("/jwks.json", methods=["GET"])
 @blueprint.response(200, JwksOut)
 def jwks() -> tuple[dict[str, Any], dict[str, str]]:
-    """The public keys that verify access tokens (JWK Set)."""
-    return {"keys": [signing_key().jwk()]}, {"Cache-Control": "public, max-age=300"}
+    """The public keys that verify access tokens (JWK Set): the signing key and older, unretired ones."""
+    return key_ring().jwks(), {"Cache-Control": "public, max-age=300"}
 
 
 @blueprint.route("/users", methods=["POST"])
@@ -69,24 +163,229 @@ def jwks() -> tuple[dict[str, Any], dict[str, str]]:
 @blueprint.response(201, UserOut)
 @problem_documented(409)
 def sign_up(body: dict[str, Any]) -> dict[str, Any]:
-    """Create an account (username, e-mail address, password)."""
+    """Create an account (username, e-mail address, password); a verification link goes to the address."""
     with session_scope() as session:
-        user = handlers.register_user(session, body["username"], body["email"], body["password"])
+        user = handlers.register_user(
+            session, body["username"], body["email"], body["password"], client=client_address()
+        )
         return {"user_id": user.id, "username": user.username, "email": user.email}
 
 
 @blueprint.route("/sessions", methods=["POST"])
 @blueprint.arguments(SignInIn)
-@blueprint.response(200, AccessTokenOut)
-@problem_documented(401)
+@blueprint.response(200, SignInOut)
+@problem_documented(401, 429)
 def sign_in(body: dict[str, Any]) -> dict[str, Any]:
-    """Sign in with username and password; answers an access token."""
+    """Sign in with username and password: tokens, or status mfa_required with a challenge for /sessions/mfa."""
+    with keeping_refusals() as session:
+        outcome = handlers.sign_in(
+            session,
+            key_ring().current,
+            body["username"],
+            body["password"],
+            client=client_address(),
+            user_agent=user_agent(),
+        )
+    return asdict(outcome)
+
+
+@blueprint.route("/sessions/mfa", methods=["POST"])
+@blueprint.arguments(MfaSignInIn)
+@blueprint.response(200, SignInOut)
+@problem_documented(401, 429)
+def sign_in_second_step(body: dict[str, Any]) -> dict[str, Any]:
+    """The second sign-in step: the challenge and a TOTP or recovery code; answers tokens."""
+    with keeping_refusals() as session:
+        issued = handlers.complete_mfa_sign_in(
+            session,
+            key_ring().current,
+            body["challenge"],
+            body["code"],
+            client=client_address(),
+            user_agent=user_agent(),
+        )
+    return asdict(issued)
+
+
+@blueprint.route("/sessions/refresh", methods=["POST"])
+@blueprint.arguments(RefreshIn)
+@blueprint.response(200, SignInOut)
+@problem_documented(401)
+def refresh(body: dict[str, Any]) -> dict[str, Any]:
+    """New tokens for a refresh token, which is then used up; presenting it again ends the session."""
+    with keeping_refusals() as session:
+        issued = handlers.refresh_session(session, key_ring().current, body["refresh_token"], client=client_address())
+    return asdict(issued)
+
+
+@blueprint.route("/sessions", methods=["GET"])
+@blueprint.doc(security=BEARER)
+@blueprint.response(200, SessionsOut)
+@problem_documented(401)
+@authenticated
+def sessions() -> dict[str, Any]:
+    """The caller's active sessions."""
+    user_id, current = caller()
     with session_scope() as session:
-        return asdict(handlers.sign_in(session, signing_key(), body["username"], body["password"]))
+        handlers.user_by_id(session, user_id)
+        found = handlers.active_sessions(session, user_id)
+        return {
+            "sessions": [
+                {
+                    "session_id": item.id,
+                    "created_at": item.created_at,
+                    "last_used_at": item.last_used_at,
+                    "expires_at": item.expires_at,
+                    "client": item.client,
+                    "user_agent": item.user_agent,
+                    "amr": list(item.amr),
+                    "current": item.id == current,
+                }
+                for item in found
+            ]
+        }
+
+
+@blueprint.route("/sessions", methods=["DELETE"])
+@blueprint.doc(security=BEARER)
+@blueprint.response(204)
+@problem_documented(401)
+@authenticated
+def sign_out_everywhere() -> None:
+    """End every session of the caller, this one included (access tokens run out within minutes)."""
+    user_id, _current = caller()
+    with session_scope() as session:
+        handlers.user_by_id(session, user_id)
+        handlers.revoke_all_sessions(session, user_id, client=client_address())
+
+
+@blueprint.route("/sessions/<string:session_id>", methods=["DELETE"])
+@blueprint.doc(security=BEARER)
+@blueprint.response(204)
+@problem_documented(401, 404)
+@authenticated
+def sign_out_session(session_id: str) -> None:
+    """End one of the caller's sessions."""
+    user_id, _current = caller()
+    with session_scope() as session:
+        if not re.fullmatch(UUID_PATTERN, session_id):
+            raise UnknownSession(session_id)
+        handlers.revoke_session(session, user_id, session_id, client=client_address())
+
+
+@blueprint.route("/email-verifications", methods=["POST"])
+@blueprint.arguments(EmailVerificationIn)
+@blueprint.response(200, EmailVerifiedOut)
+def verify_email(body: dict[str, Any]) -> dict[str, Any]:
+    """Confirm an e-mail address with the token of the link sent to it."""
+    with keeping_refusals() as session:
+        user = handlers.verify_email(session, body["token"], client=client_address())
+        answer = {"user_id": user.id, "email": user.email, "email_verified": user.email_verified}
+    return answer
+
+
+@blueprint.route("/me/email-verification", methods=["POST"])
+@blueprint.doc(security=BEARER)
+@blueprint.response(202, AcceptedOut)
+@problem_documented(401, 409)
+@authenticated
+def resend_email_verification() -> dict[str, str]:
+    """Send a new verification link to the caller's address."""
+    user_id, _current = caller()
+    with session_scope() as session:
+        handlers.resend_email_verification(session, user_id)
+    return {"status": "accepted", "detail": "A new verification link is on its way."}
+
+
+@blueprint.route("/password-resets", methods=["POST"])
+@blueprint.arguments(PasswordResetRequestIn)
+@blueprint.response(202, AcceptedOut)
+def request_password_reset(body: dict[str, Any]) -> dict[str, str]:
+    """E-mail a password reset link to the accounts with this address (the answer is the same for any address)."""
+    with session_scope() as session:
+        handlers.request_password_reset(session, body["email"], client=client_address())
+    return {"status": "accepted", "detail": "If an account uses this address, a reset link is on its way."}
+
+
+@blueprint.route("/password-resets/complete", methods=["POST"])
+@blueprint.arguments(PasswordResetIn)
+@blueprint.response(204)
+def reset_password(body: dict[str, Any]) -> None:
+    """Choose a new password with the token of the e-mailed reset link; every session ends."""
+    with keeping_refusals() as session:
+        handlers.reset_password(session, body["token"], body["password"], client=client_address())
+
+
+@blueprint.route("/me/password", methods=["POST"])
+@blueprint.doc(security=BEARER)
+@blueprint.arguments(PasswordChangeIn)
+@blueprint.response(204)
+@problem_documented(401, 403, 429)
+@authenticated
+def change_password(body: dict[str, Any]) -> None:
+    """Change the password (the current one confirms it); the caller's other sessions end."""
+    user_id, current = caller()
+    with keeping_refusals() as session:
+        handlers.change_password(
+            session, user_id, body["current_password"], body["password"], session_id=current, client=client_address()
+        )
+
+
+@blueprint.route("/me/email", methods=["POST"])
+@blueprint.doc(security=BEARER)
+@blueprint.arguments(EmailChangeIn)
+@blueprint.response(202, AcceptedOut)
+@problem_documented(401, 403, 429)
+@authenticated
+def change_email(body: dict[str, Any]) -> dict[str, str]:
+    """Change the e-mail address: it takes effect when the link sent to the new address is followed."""
+    user_id, _current = caller()
+    with keeping_refusals() as session:
+        handlers.request_email_change(session, user_id, body["password"], body["email"], client=client_address())
+    return {"status": "accepted", "detail": "Follow the link sent to the new address to finish the change."}
+
+
+@blueprint.route("/me/mfa/totp", methods=["POST"])
+@blueprint.doc(security=BEARER)
+@blueprint.response(201, TotpEnrolmentOut)
+@problem_documented(401, 409)
+@authenticated
+def begin_totp_enrolment() -> dict[str, str]:
+    """Start enrolling an authenticator app: scan the otpauth URI, then confirm with a code."""
+    user_id, _current = caller()
+    with session_scope() as session:
+        return asdict(handlers.begin_totp_enrolment(session, user_id))
+
+
+@blueprint.route("/me/mfa/totp/confirm", methods=["POST"])
+@blueprint.doc(security=BEARER)
+@blueprint.arguments(TotpCodeIn)
+@blueprint.response(200, RecoveryCodesOut)
+@problem_documented(401, 409)
+@authenticated
+def confirm_totp_enrolment(body: dict[str, Any]) -> dict[str, list[str]]:
+    """Turn MFA on with the app's first code; answers recovery codes, shown only this once."""
+    user_id, _current = caller()
+    with session_scope() as session:
+        codes = handlers.confirm_totp_enrolment(session, user_id, body["code"], client=client_address())
+    return {"recovery_codes": codes}
+
+
+@blueprint.route("/me/mfa/totp/disable", methods=["POST"])
+@blueprint.doc(security=BEARER)
+@blueprint.arguments(TotpDisableIn)
+@blueprint.response(204)
+@problem_documented(401, 403, 409, 429)
+@authenticated
+def disable_totp(body: dict[str, Any]) -> None:
+    """Turn MFA off, confirmed by the password and a current code."""
+    user_id, _current = caller()
+    with keeping_refusals() as session:
+        handlers.disable_totp(session, user_id, body["password"], body["code"], client=client_address())
 
 
 @blueprint.route("/me", methods=["GET"])
-@blueprint.doc(security=[{"bearerAuth": []}])
+@blueprint.doc(security=BEARER)
 @blueprint.response(200, MeOut)
 @problem_documented(401)
 @authenticated
@@ -103,17 +402,43 @@ def answer_with_problem(error: Exception) -> Response:
     raise error
 
 
+def answer_too_many_attempts(error: TooManyAttempts) -> Response:
+    minutes = max(1, round(error.retry_after / 60))
+    return problem_response(
+        429,
+        "Too Many Requests",
+        f"Too many failed sign-ins; try again in about {minutes} minute{'s' if minutes != 1 else ''}.",
+        request_id=g.get("request_id"),
+        headers={"Retry-After": str(error.retry_after)},
+    )
+
+
 def create_app(**options: Any) -> Flask:
-    """The accounts gateway; its verifier trusts this service's own key unless one is given."""
-    key = options.pop("signing_key", None) or SigningKey.load()
-    options.setdefault("verifier", key.verifier())
+    """The accounts gateway; its verifier trusts this service's own unretired keys unless one is given.
+
+    `signing_key` starts the key ring when the database holds none (default: ACCOUNTS_SIGNING_KEY or the key
+    file); `key_ring_max_age` is how long the ring is cached (rotation shows within that).
+    """
+    seed: SigningKey | None = options.pop("signing_key", None)
+    max_age = float(options.pop("key_ring_max_age", KEY_RING_MAX_AGE_SECONDS))
+    ring_holder: dict[str, Flask] = {}
+
+    def load_ring() -> KeyRing:
+        with ring_holder["app"].extensions["cars.database"].session() as session:
+            return handlers.load_key_ring(session, lambda: seed or SigningKey.load())
+
+    ring = CachedKeyRing(load_ring, max_age)
+    options.setdefault("verifier", KeyRingVerifier(ring))
     app = create_gateway(
         "accounts",
         [blueprint, links_routes.blueprint, vendors_routes.blueprint, audit_routes.blueprint],
         title="CARS accounts",
         **options,
     )
-    app.extensions["accounts.signing_key"] = key
+    ring_holder["app"] = app
+    app.extensions["accounts.key_ring"] = ring
+    app.extensions["accounts.signing_key"] = CurrentSigningKey(ring)
     for kind in PROBLEMS:
         app.register_error_handler(kind, answer_with_problem)
+    app.register_error_handler(TooManyAttempts, answer_too_many_attempts)
     return app

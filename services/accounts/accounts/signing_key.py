@@ -1,4 +1,4 @@
-"""The Ed25519 key that signs access tokens, its public JWK and its key id (RFC 7638 thumbprint)."""
+"""Ed25519 keys that sign access tokens, their public JWKs and key ids (RFC 7638 thumbprints), and the key ring."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from cars_shared.config import ACCESS_TOKEN_TTL_SECONDS, ACCOUNTS_SIGNING_KEY, ACCOUNTS_SIGNING_KEY_FILE, var_path
 from cars_shared.web.auth import ALGORITHM, TokenVerifier, sign_access_token
+from cars_shared.web.problems import Unauthorized
 
 DEFAULT_KEY_FILE = "accounts-signing-key.pem"
 
@@ -136,3 +140,93 @@ class SigningKey:
             extra_claims=extra_claims,
         )
         return AccessToken(access_token=token, expires_in=ttl)
+
+
+def signing_key_from_pem(pem: str) -> SigningKey:
+    return SigningKey(private_key_from_pem(pem.encode("ascii")))
+
+
+def pem_text(key: SigningKey) -> str:
+    return pem_of(key.private_key).decode("ascii")
+
+
+@dataclass(frozen=True)
+class KeyRing:
+    """The keys accounts holds, newest first: the newest signs, every one of them verifies."""
+
+    keys: tuple[SigningKey, ...]
+
+    @property
+    def current(self) -> SigningKey:
+        return self.keys[0]
+
+    def jwks(self) -> dict[str, list[dict[str, str]]]:
+        return {"keys": [key.jwk() for key in self.keys]}
+
+    @cached_property
+    def public_keys(self) -> dict[str, Ed25519PublicKey]:
+        return {key.kid: key.public_key for key in self.keys}
+
+
+class CachedKeyRing:
+    """A key ring read from its store at most once every `max_age` seconds (rotation shows within that)."""
+
+    def __init__(self, load: Callable[[], KeyRing], max_age: float = 30.0) -> None:
+        self._load = load
+        self._max_age = max_age
+        self._ring: KeyRing | None = None
+        self._loaded_at = 0.0
+        self._lock = threading.Lock()
+
+    def get(self) -> KeyRing:
+        ring = self._ring
+        if ring is not None and time.monotonic() - self._loaded_at < self._max_age:
+            return ring
+        with self._lock:
+            if self._ring is None or time.monotonic() - self._loaded_at >= self._max_age:
+                self._ring = self._load()
+                self._loaded_at = time.monotonic()
+            return self._ring
+
+
+class KeyRingVerifier(TokenVerifier):
+    """Verifies access tokens with the unretired keys of the ring, read from the store, not over HTTP."""
+
+    def __init__(self, ring: CachedKeyRing) -> None:
+        super().__init__()
+        self.ring = ring
+
+    def _key(self, kid: str) -> Any:
+        keys = self.ring.get().public_keys
+        if kid not in keys:
+            raise Unauthorized("The access token was signed by an unknown or retired key.")
+        return keys[kid]
+
+
+class CurrentSigningKey:
+    """Whichever key of the ring signs right now, looked up on each use; stands in where one SigningKey is expected."""
+
+    def __init__(self, ring: CachedKeyRing) -> None:
+        self.ring = ring
+
+    @property
+    def key(self) -> SigningKey:
+        return self.ring.get().current
+
+    @property
+    def private_key(self) -> Ed25519PrivateKey:
+        return self.key.private_key
+
+    @property
+    def public_key(self) -> Ed25519PublicKey:
+        return self.key.public_key
+
+    @property
+    def kid(self) -> str:
+        return self.key.kid
+
+    def jwk(self) -> dict[str, str]:
+        return self.key.jwk()
+
+    def issue(self, **claims: Any) -> AccessToken:
+        return self.key.issue(**claims)

@@ -5,6 +5,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from accounts import handlers
+from accounts.links import handlers as link_handlers
 from cars_shared.worker import ServiceStore, consumes
 
 
@@ -15,3 +16,7 @@ class AccountsWorker:
     @consumes("filings", "entity_registered")
     def on_entity_registered(self, session: Session, event: dict[str, Any]) -> None:
         handlers.link_registrant_to_entity(session, event)
+
+    @consumes("filings", "entity_registered")
+    def on_entity_registered_record_origin(self, session: Session, event: dict[str, Any]) -> None:
+        link_handlers.record_entity(session, event)

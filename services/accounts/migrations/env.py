@@ -1,5 +1,8 @@
 """Alembic environment of the accounts database."""
 
+import accounts.audit.models  # noqa: F401 - registers the audit tables
+import accounts.links.models  # noqa: F401 - registers the link tables
+import accounts.vendors.models  # noqa: F401 - registers the vendor tables
 from accounts.models import Base
 from cars_shared.migrate import run_env
 

@@ -67,6 +67,9 @@ def test_me_answers_the_signed_in_users_account(client):
         "user_id": user_id,
         "username": "JDoe",
         "email": "jdoe@example.org",
+        "email_verified": False,
+        "mfa_enabled": False,
+        "mfa_required": False,
         "roles": ["filer"],
         "entities": [],
     }

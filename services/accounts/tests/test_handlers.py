@@ -5,7 +5,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from accounts import handlers
-from accounts.domain.password_hashing import verify_password
+from accounts.domain.password_hashing import recorded_parameters, verify_password
 from accounts.domain.password_policy import PasswordRejected
 from accounts.exceptions import InvalidCredentials, UnknownUser, UsernameTaken
 from accounts.models import EntityLink, User
@@ -53,7 +53,7 @@ def test_sign_up_saves_the_user_and_queues_user_registered(database):
     queued = queued_events(database)
     assert (saved.username, saved.username_key, saved.roles) == ("JDoe", "jdoe", ["filer"])
     assert verify_password(saved.password_hash, PASSWORD)
-    assert [row.event_type for row in queued] == ["user_registered"]
+    assert [row.event_type for row in queued] == ["user_registered", "email_verification_requested"]
     assert queued[0].envelope["payload"] == {"user_id": user.id, "username": "JDoe", "email": "jdoe@example.org"}
 
 
@@ -72,7 +72,7 @@ def test_username_taken_in_another_letter_case_is_refused(database):
         sign_up(database, "jdoe")
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(User)) == 1
-    assert len(queued_events(database)) == 1
+    assert len(queued_events(database)) == 2
 
 
 def test_password_breaking_the_policy_saves_nothing(database):
@@ -114,7 +114,7 @@ def test_sign_in_rehashes_a_password_hashed_with_older_parameters(database):
     with database.session() as session:
         new_hash = session.get(User, user.id).password_hash
     assert new_hash != old_hash
-    assert "m=65536" in new_hash
+    assert f"m={recorded_parameters()['memory_cost']}" in new_hash
     assert verify_password(new_hash, PASSWORD)
 
 
@@ -126,8 +126,12 @@ def test_registrant_becomes_approved_officer_of_the_entity(database):
         link = session.scalar(select(EntityLink))
     queued = queued_events(database)
     assert (link.user_id, link.entity_id, link.role, link.status) == (user.id, "1400001", "officer", "approved")
-    assert [row.event_type for row in queued] == ["user_registered", "entity_link_approved"]
-    assert queued[1].envelope["payload"] == {"user_id": user.id, "entity_id": "1400001", "role": "officer"}
+    assert [row.event_type for row in queued] == [
+        "user_registered",
+        "email_verification_requested",
+        "entity_link_approved",
+    ]
+    assert queued[2].envelope["payload"] == {"user_id": user.id, "entity_id": "1400001", "role": "officer"}
 
 
 def test_linking_the_same_registrant_twice_links_and_publishes_once(database):

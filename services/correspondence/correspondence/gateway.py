@@ -11,7 +11,7 @@ from cars_shared.logging import get_logger
 from cars_shared.web.app import create_gateway, session_scope
 from cars_shared.web.auth import authenticated, current_principal
 from cars_shared.web.problems import NotFound, Problem
-from correspondence import handlers
+from correspondence import handlers, permissions
 from correspondence.blob_store import BlobStore, configured_blob_store
 from correspondence.domain.access import Reader
 from correspondence.models import Correspondence
@@ -30,7 +30,8 @@ NOT_FOUND_DETAIL = "No correspondence with this id is available to you."
 
 def _reader(session: Any) -> Reader:
     principal = current_principal()
-    return handlers.reader_of(session, principal.user_id, principal.roles)
+    projected = handlers.reader_of(session, principal.user_id, principal.roles).entity_ids
+    return permissions.reader_of(principal, projected)
 
 
 def _readable(session: Any, correspondence_id: str) -> Correspondence:

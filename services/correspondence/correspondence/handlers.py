@@ -113,6 +113,14 @@ def grant_entity_access(session: Session, event: dict[str, Any]) -> EntityAccess
     return access
 
 
+def withdraw_entity_access(session: Session, event: dict[str, Any]) -> None:
+    """Project accounts' revoked link: the user no longer reads the entity's correspondence."""
+    link = event["payload"]
+    access = session.get(EntityAccess, (link["user_id"], link["entity_id"]))
+    if access is not None:
+        session.delete(access)
+
+
 def reader_of(session: Session, user_id: str, roles: tuple[str, ...]) -> Reader:
     """The caller with the entities they are linked to."""
     entity_ids = session.scalars(select(EntityAccess.entity_id).where(EntityAccess.user_id == user_id))

@@ -32,3 +32,11 @@ class CorrespondenceWorker:
     @consumes("accounts", "entity_link_approved")
     def on_entity_link_approved(self, session: Session, event: dict[str, Any]) -> None:
         handlers.grant_entity_access(session, event)
+
+    @consumes("accounts", "entity_link_role_changed")
+    def on_entity_link_role_changed(self, session: Session, event: dict[str, Any]) -> None:
+        handlers.grant_entity_access(session, event)
+
+    @consumes("accounts", "entity_link_revoked")
+    def on_entity_link_revoked(self, session: Session, event: dict[str, Any]) -> None:
+        handlers.withdraw_entity_access(session, event)

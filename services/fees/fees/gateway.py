@@ -9,6 +9,7 @@ from flask import Flask
 from flask_smorest import Blueprint
 
 from cars_shared.web.app import create_gateway
+from fees import permissions
 from fees.domain.annual_fee import FEE_SCHEDULE
 from fees.schemas import FeeScheduleOut
 
@@ -16,6 +17,7 @@ blueprint = Blueprint("fees", __name__, description="Fees, penalties, fines and 
 
 
 @blueprint.route("/schedule", methods=["GET"])
+@permissions.public_read
 @blueprint.response(200, FeeScheduleOut)
 def fee_schedule() -> dict[str, Any]:
     """The fee rules in force and past, as data."""

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from cars_shared.web.app import create_gateway, session_scope
 from cars_shared.web.auth import authenticated, current_principal
 from cars_shared.web.problems import Forbidden, NotFound
-from filings import SERVICE, handlers
+from filings import SERVICE, handlers, permissions
 from filings.domain.campaign_statement import CampaignStatement
 from filings.domain.errors import EntityNotFound, FilingRejected, NotPermittedToFile
 from filings.domain.statement_of_organization import CommitteeRegistration
@@ -52,8 +52,10 @@ def found_or_404(lookup: Callable[[Session, str], T | None], pattern: str, key: 
 @blueprint.arguments(CommitteeRegistrationIn)
 @blueprint.response(201, CommitteeRegisteredOut)
 @blueprint.alt_response(401, response="UNAUTHORIZED")
+@blueprint.alt_response(403, response="FORBIDDEN")
 def register_committee(registration: CommitteeRegistration) -> dict[str, Any]:
     """Register a committee (Form 410, Statement of Organization); the filer becomes its officer."""
+    permissions.require_may_register(current_principal())
     with session_scope() as session:
         entity, filing = handlers.register_committee(session, registration, current_principal().user_id)
     return {**{name: getattr(entity, name) for name in EntityOut().fields}, "filing_id": filing.filing_id}
@@ -71,9 +73,14 @@ def file_campaign_statement(statement: CampaignStatement, entity_id: str) -> Fil
     """File a campaign statement (Form 460) for a committee you are an officer or agent of."""
     if not re.fullmatch(ENTITY_ID, entity_id):
         raise NotFound(f"No filing entity has ID {entity_id}.")
+    principal = current_principal()
     try:
         with session_scope() as session:
-            return handlers.file_campaign_statement(session, entity_id, statement, current_principal().user_id)
+            if handlers.entity_of(session, entity_id) is None:
+                raise EntityNotFound(entity_id)
+            projected_role = handlers.projected_role(session, entity_id, principal.user_id)
+            permissions.require_may_file(principal, entity_id, projected_role)
+            return handlers.file_campaign_statement(session, entity_id, statement, principal.user_id)
     except EntityNotFound as error:
         raise NotFound(str(error)) from error
     except NotPermittedToFile as error:

@@ -160,6 +160,20 @@ def record_entity_link(session: Session, event: dict[str, Any]) -> EntityAgent:
     return agent
 
 
+def remove_entity_link(session: Session, event: dict[str, Any]) -> None:
+    """Project accounts' revoked link: the user no longer acts for the entity."""
+    link = event["payload"]
+    agent = session.get(EntityAgent, (link["entity_id"], link["user_id"]))
+    if agent is not None:
+        session.delete(agent)
+
+
+def projected_role(session: Session, entity_id: str, user_id: str) -> str | None:
+    """The user's role on the entity as projected from accounts' link events."""
+    agent = session.get(EntityAgent, (entity_id, user_id))
+    return agent.role if agent else None
+
+
 def entity_of(session: Session, entity_id: str) -> Entity | None:
     return session.get(Entity, entity_id)
 

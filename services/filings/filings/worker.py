@@ -15,3 +15,11 @@ class FilingsWorker:
     @consumes("accounts", "entity_link_approved")
     def on_entity_link_approved(self, session: Session, event: dict[str, Any]) -> None:
         handlers.record_entity_link(session, event)
+
+    @consumes("accounts", "entity_link_role_changed")
+    def on_entity_link_role_changed(self, session: Session, event: dict[str, Any]) -> None:
+        handlers.record_entity_link(session, event)
+
+    @consumes("accounts", "entity_link_revoked")
+    def on_entity_link_revoked(self, session: Session, event: dict[str, Any]) -> None:
+        handlers.remove_entity_link(session, event)

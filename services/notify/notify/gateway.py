@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from cars_shared.web.app import create_gateway, session_scope
 from cars_shared.web.auth import authenticated, current_principal
 from cars_shared.web.problems import PROBLEM_CONTENT_TYPE, NotFound, ProblemSchema
-from notify import handlers
+from notify import handlers, permissions
 from notify.models import DashboardNotice
 from notify.schemas import NoticeOut, NoticesOut, NoticesQuery
 
@@ -27,7 +27,7 @@ blueprint = Blueprint("notify", __name__, description="Dashboard notices and e-m
 def my_notices(query: dict[str, Any]) -> dict[str, Any]:
     """The caller's newest notices and the number still unread."""
     with session_scope() as session:
-        return handlers.notices_of(session, current_principal().user_id, query["limit"])
+        return handlers.notices_of(session, permissions.notice_owner(current_principal()), query["limit"])
 
 
 @blueprint.route("/notices/<uuid:notice_id>/read", methods=["POST"])
@@ -39,7 +39,7 @@ def my_notices(query: dict[str, Any]) -> dict[str, Any]:
 def read_notice(notice_id: uuid.UUID) -> DashboardNotice:
     """Mark one of the caller's notices read."""
     with session_scope() as session:
-        notice = handlers.mark_notice_read(session, current_principal().user_id, str(notice_id))
+        notice = handlers.mark_notice_read(session, permissions.notice_owner(current_principal()), str(notice_id))
         if notice is None:
             raise NotFound("You have no notice with this id.")
         return notice

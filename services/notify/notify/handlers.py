@@ -14,6 +14,11 @@ from cars_shared import outbox
 from cars_shared.db import Database
 from cars_shared.events import make_event
 from cars_shared.logging import get_logger
+from notify.domain.account_email import (
+    compose_email_changed_notice,
+    compose_password_reset_email,
+    compose_verification_email,
+)
 from notify.domain.delivery import FAILED, QUEUED, SENDING, SENT, RetryPolicy
 from notify.domain.notice_email import compose_notice_email, notice_link
 from notify.domain.recipients import RecipientsNotKnownYet, notice_recipients
@@ -225,3 +230,62 @@ def mark_notice_read(session: Session, user_id: str, notice_id: str) -> Dashboar
     if notice is not None and notice.read_at is None:
         notice.read_at = datetime.now(UTC)
     return notice
+
+
+def _queue_account_email(session: Session, event: dict[str, Any], recipient: str, content: Any) -> Email:
+    """One e-mail about the person's own account, keyed by the event so a redelivery queues nothing new."""
+    user_id = event["payload"]["user_id"]
+    key = f"{event['type']}:{event['event_id']}"
+    existing = session.scalar(select(Email).where(Email.notice_key == key, Email.user_id == user_id))
+    if existing is not None:
+        return existing
+    now = datetime.now(UTC)
+    email = Email(
+        id=str(uuid.uuid4()),
+        user_id=user_id,
+        recipient=recipient,
+        subject=content.subject,
+        text_body=content.text_body,
+        html_body=content.html_body,
+        notice_key=key,
+        status=QUEUED,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.add(email)
+    return email
+
+
+def _expiry_text(expires_at: datetime) -> str:
+    at = expires_at.astimezone(UTC)
+    return f"{at:%B} {at.day}, {at:%Y %H:%M} UTC"
+
+
+def send_email_verification(session: Session, event: dict[str, Any]) -> Email:
+    """E-mail the verification link to the address being confirmed."""
+    request = event["payload"]
+    content = compose_verification_email(
+        username=request["username"], url=request["verification_url"], expires=_expiry_text(request["expires_at"])
+    )
+    return _queue_account_email(session, event, request["email"], content)
+
+
+def send_password_reset(session: Session, event: dict[str, Any]) -> Email:
+    """E-mail the reset link to the account's address."""
+    request = event["payload"]
+    content = compose_password_reset_email(
+        username=request["username"], url=request["reset_url"], expires=_expiry_text(request["expires_at"])
+    )
+    return _queue_account_email(session, event, request["email"], content)
+
+
+def record_email_change(session: Session, event: dict[str, Any]) -> Email:
+    """Reach the person at the new address from now on, and tell the old address of the change."""
+    change = event["payload"]
+    record_contact(
+        session,
+        {"payload": {"user_id": change["user_id"], "username": change["username"], "email": change["new_email"]}},
+    )
+    content = compose_email_changed_notice(username=change["username"], new_email=change["new_email"])
+    return _queue_account_email(session, event, change["old_email"], content)

@@ -37,6 +37,18 @@ class NotifyWorker:
     def on_entity_link_approved(self, session: Session, event: dict[str, Any]) -> None:
         handlers.record_membership(session, event)
 
+    @consumes("accounts", "email_verification_requested")
+    def on_email_verification_requested(self, session: Session, event: dict[str, Any]) -> None:
+        handlers.send_email_verification(session, event)
+
+    @consumes("accounts", "password_reset_requested")
+    def on_password_reset_requested(self, session: Session, event: dict[str, Any]) -> None:
+        handlers.send_password_reset(session, event)
+
+    @consumes("accounts", "email_changed")
+    def on_email_changed(self, session: Session, event: dict[str, Any]) -> None:
+        handlers.record_email_change(session, event)
+
     @consumes("correspondence", "correspondence_issued")
     def on_correspondence_issued(self, session: Session, event: dict[str, Any]) -> None:
         handlers.notify_of_correspondence(session, event, portal_url=PORTAL_URL.get())

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from cars_shared.bus import event_exchange
 from cars_shared.events import make_event
-from notify.models import DashboardNotice, Email
+from notify.models import DashboardNotice, Email, Membership
 
 
 def wait_for(condition, timeout=30.0):
@@ -50,6 +50,11 @@ def running_worker(tmp_path, amqp_vhost, database, smtp_sink):
         process.wait(timeout=30)
 
 
+def member_count(database, entity_id):
+    with database.session() as session:
+        return len(list(session.scalars(select(Membership.user_id).where(Membership.entity_id == entity_id))))
+
+
 def drain(queue, expected):
     """Take messages off `queue` until `expected` have arrived (or time runs out)."""
     bodies = []
@@ -81,6 +86,8 @@ def test_notice_to_an_entity_is_delivered_by_mail_and_announced(running_worker, 
             publish(connection, "accounts", "user_registered", registered)
             link = {"user_id": user_id, "entity_id": "1400001", "role": "officer"}
             publish(connection, "accounts", "entity_link_approved", link)
+        # Recipients are the entity's members when the notice is issued: let both links arrive first.
+        assert wait_for(lambda: member_count(database, "1400001") == 2)
         issued = {
             "correspondence_id": "corr-1",
             "number": "C-2026-000001",
@@ -99,3 +106,38 @@ def test_notice_to_an_entity_is_delivered_by_mail_and_announced(running_worker, 
     with database.session() as session:
         assert sorted(session.scalars(select(Email.status))) == ["sent", "sent"]
         assert sorted(session.scalars(select(DashboardNotice.user_id))) == ["user-1", "user-2"]
+
+
+def test_account_emails_reach_the_addresses_they_are_for(running_worker, database, smtp_sink):
+    expires = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
+    with kombu.Connection(running_worker) as connection:
+        verification = {
+            "user_id": "user-1",
+            "username": "jdoe",
+            "email": "new@example.org",
+            "verification_url": "https://cars.example/account/verify-email#token=" + "v" * 43,
+            "expires_at": expires,
+        }
+        publish(connection, "accounts", "email_verification_requested", verification)
+        reset = {
+            "user_id": "user-1",
+            "username": "jdoe",
+            "email": "jdoe@example.org",
+            "reset_url": "https://cars.example/account/reset-password#token=" + "r" * 43,
+            "expires_at": expires,
+        }
+        publish(connection, "accounts", "password_reset_requested", reset)
+        changed = {
+            "user_id": "user-1",
+            "username": "jdoe",
+            "old_email": "jdoe@example.org",
+            "new_email": "new@example.org",
+        }
+        publish(connection, "accounts", "email_changed", changed)
+        assert wait_for(lambda: len(smtp_sink.messages) == 3)
+    by_subject = {m["Subject"]: m for m in smtp_sink.messages}
+    confirm = by_subject["Confirm your e-mail address for CARS"]
+    assert confirm["To"] == "new@example.org"
+    assert "v" * 43 in confirm.get_payload(0).get_payload(decode=True).decode()
+    assert by_subject["Reset your CARS password"]["To"] == "jdoe@example.org"
+    assert by_subject["The e-mail address of your CARS account changed"]["To"] == "jdoe@example.org"

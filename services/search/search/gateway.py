@@ -8,7 +8,7 @@ from flask import Flask, current_app
 from flask_smorest import Blueprint
 
 from cars_shared.web.app import create_gateway
-from search import handlers
+from search import handlers, permissions
 from search.domain.query import SearchQuery, SearchResults
 from search.index import SearchIndex, open_index
 from search.schemas import DocumentQuery, SearchResultsOut
@@ -21,6 +21,7 @@ def current_index() -> SearchIndex:
 
 
 @blueprint.route("/documents", methods=["GET"])
+@permissions.public_read
 @blueprint.arguments(DocumentQuery, location="query", as_kwargs=True)
 @blueprint.response(200, SearchResultsOut)
 def documents(limit: int, q: str | None = None, kind: str | None = None) -> dict[str, Any]:

@@ -29,3 +29,205 @@ class EntityLinkApproved(Schema):
     user_id = fields.String(required=True)
     entity_id = fields.String(required=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES_ON_ENTITY))
+
+
+VENDOR_EXAMPLE_ID = "8d0f5a52-3f0e-4a0e-9d7e-2f6b1c9a4e11"
+
+
+@event(
+    "accounts",
+    "vendor_certified",
+    description="Staff certified a vendor's software; its credentials may now be used in production.",
+    example={"vendor_id": VENDOR_EXAMPLE_ID, "name": "Acme Filing Software", "certified_by": "staff-1"},
+)
+class VendorCertified(Schema):
+    vendor_id = fields.String(required=True)
+    name = fields.String(required=True)
+    certified_by = fields.String(required=True)
+
+
+@event(
+    "accounts",
+    "vendor_decertified",
+    description="Staff withdrew a vendor's certification; its production access ends at once.",
+    example={"vendor_id": VENDOR_EXAMPLE_ID, "decertified_by": "staff-1", "reason": "Failed re-certification."},
+)
+class VendorDecertified(Schema):
+    vendor_id = fields.String(required=True)
+    decertified_by = fields.String(required=True)
+    reason = fields.String(required=True)
+
+
+@event(
+    "accounts",
+    "vendor_authorised",
+    description="An entity's officer authorised a vendor to file for the entity.",
+    example={"vendor_id": VENDOR_EXAMPLE_ID, "entity_id": "1400001", "authorised_by": "user-1"},
+)
+class VendorAuthorised(Schema):
+    vendor_id = fields.String(required=True)
+    entity_id = fields.String(required=True)
+    authorised_by = fields.String(required=True)
+
+
+@event(
+    "accounts",
+    "vendor_authorisation_revoked",
+    description="A vendor may no longer file for an entity (revoked by the entity's officer or by the vendor).",
+    example={"vendor_id": VENDOR_EXAMPLE_ID, "entity_id": "1400001", "revoked_by": "user-1"},
+)
+class VendorAuthorisationRevoked(Schema):
+    vendor_id = fields.String(required=True)
+    entity_id = fields.String(required=True)
+    revoked_by = fields.String(required=True)
+
+
+LINK_EXAMPLE = {
+    "link_id": "0c9a7f3e-5b1d-4f2a-8e6c-7d3b2a1f0e9d",
+    "user_id": "4b7c1c1e-4a65-4c8e-9a57-0d4c6f4d3b1a",
+    "entity_id": "1400001",
+    "role": "agent",
+}
+
+
+@event(
+    "accounts",
+    "entity_link_requested",
+    description="A user asked to act for an entity in a role; the entity's officers or staff decide.",
+    example=LINK_EXAMPLE,
+)
+class EntityLinkRequested(Schema):
+    link_id = fields.String(required=True)
+    user_id = fields.String(required=True)
+    entity_id = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES_ON_ENTITY))
+
+
+@event(
+    "accounts",
+    "entity_link_denied",
+    description="An entity's officer or staff denied a link request.",
+    example={**LINK_EXAMPLE, "decided_by": "staff-1"},
+)
+class EntityLinkDenied(EntityLinkRequested):
+    decided_by = fields.String(required=True)
+
+
+@event(
+    "accounts",
+    "entity_link_revoked",
+    description="A user may no longer act for an entity (revoked by an officer, by staff, or by the user).",
+    example={**LINK_EXAMPLE, "revoked_by": "user-2"},
+)
+class EntityLinkRevoked(EntityLinkRequested):
+    revoked_by = fields.String(required=True)
+
+
+@event(
+    "accounts",
+    "entity_link_role_changed",
+    description="A user's role on an entity changed; `role` is the new one.",
+    example={**LINK_EXAMPLE, "previous_role": "viewer", "changed_by": "user-2"},
+)
+class EntityLinkRoleChanged(EntityLinkRequested):
+    previous_role = fields.String(required=True, validate=validate.OneOf(ROLES_ON_ENTITY))
+    changed_by = fields.String(required=True)
+
+
+class MailingAddress(Schema):
+    street = fields.String(required=True)
+    city = fields.String(required=True)
+    state = fields.String(required=True)
+    zip = fields.String(required=True)
+
+
+@event(
+    "accounts",
+    "entity_access_code_issued",
+    description=(
+        "Staff issued a single-use access code to claim a migrated entity; correspondence mails it to the "
+        "address of record. SECRET: `access_code` is for correspondence's letter only; never log, index or "
+        "show it elsewhere (accounts keeps only its hash)."
+    ),
+    example={
+        "code_id": "5e2d8c1b-9a7f-4e3d-b6c5-1a0f9e8d7c6b",
+        "entity_id": "1400001",
+        "entity_name": "Friends of Example",
+        "mailing_address": {"street": "1500 11th Street", "city": "Sacramento", "state": "CA", "zip": "95814"},
+        "access_code": "K7QM-3XWP-9RTD-HV2F",
+        "expires_on": "2026-09-30",
+        "issued_by": "staff-1",
+    },
+)
+class EntityAccessCodeIssued(Schema):
+    code_id = fields.String(required=True)
+    entity_id = fields.String(required=True)
+    entity_name = fields.String(required=True)
+    mailing_address = fields.Nested(MailingAddress, required=True, allow_none=True)
+    access_code = fields.String(required=True)
+    expires_on = fields.Date(required=True)
+    issued_by = fields.String(required=True)
+
+
+@event(
+    "accounts",
+    "email_verification_requested",
+    description=(
+        "A person must confirm an e-mail address (after sign-up or an address change); notify e-mails the link. "
+        "SECRET: `verification_url` holds a single-use token; never log, index or show it elsewhere."
+    ),
+    example={
+        "user_id": "4b7c1c1e-4a65-4c8e-9a57-0d4c6f4d3b1a",
+        "username": "jdoe",
+        "email": "jdoe@example.org",
+        "verification_url": "http://127.0.0.1:8000/account/verify-email#token=Xy3kQ9vT1bN8rW2mL5pZ0aC7dF4gH6jK",
+        "expires_at": "2026-03-04T12:00:00+00:00",
+    },
+)
+class EmailVerificationRequested(Schema):
+    user_id = fields.String(required=True)
+    username = fields.String(required=True)
+    email = fields.Email(required=True)
+    verification_url = fields.String(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+
+
+@event(
+    "accounts",
+    "password_reset_requested",
+    description=(
+        "A person asked to reset a forgotten password; notify e-mails the link. "
+        "SECRET: `reset_url` holds a single-use token; never log, index or show it elsewhere."
+    ),
+    example={
+        "user_id": "4b7c1c1e-4a65-4c8e-9a57-0d4c6f4d3b1a",
+        "username": "jdoe",
+        "email": "jdoe@example.org",
+        "reset_url": "http://127.0.0.1:8000/account/reset-password#token=Xy3kQ9vT1bN8rW2mL5pZ0aC7dF4gH6jK",
+        "expires_at": "2026-03-02T13:00:00+00:00",
+    },
+)
+class PasswordResetRequested(Schema):
+    user_id = fields.String(required=True)
+    username = fields.String(required=True)
+    email = fields.Email(required=True)
+    reset_url = fields.String(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+
+
+@event(
+    "accounts",
+    "email_changed",
+    description="A person confirmed a new e-mail address; the old address is told, and contacts use the new one.",
+    example={
+        "user_id": "4b7c1c1e-4a65-4c8e-9a57-0d4c6f4d3b1a",
+        "username": "jdoe",
+        "old_email": "jdoe@example.org",
+        "new_email": "jane.doe@example.net",
+    },
+)
+class EmailChanged(Schema):
+    user_id = fields.String(required=True)
+    username = fields.String(required=True)
+    old_email = fields.Email(required=True)
+    new_email = fields.Email(required=True)

@@ -1,34 +1,46 @@
-"""Password hashes: argon2id with the library's recommended parameters (RFC 9106)."""
+"""Password hashes: argon2id with the parameters recorded in argon2_parameters.json (chosen by a benchmark)."""
 
 from __future__ import annotations
 
+import json
 import secrets
 from functools import cache
+from importlib import resources
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from accounts.domain.password_policy import normalise_password
 
-HASHER = PasswordHasher()
+
+def recorded_parameters() -> dict[str, Any]:
+    """The argon2id parameters bench/accounts.py chose: time_cost, memory_cost (KiB), parallelism."""
+    text = resources.files(__package__).joinpath("argon2_parameters.json").read_text(encoding="utf-8")
+    return json.loads(text)["chosen"]
 
 
-def hash_password(password: str, hasher: PasswordHasher = HASHER) -> str:
-    return hasher.hash(normalise_password(password))
+@cache
+def default_hasher() -> PasswordHasher:
+    return PasswordHasher(**recorded_parameters())
 
 
-def verify_password(stored_hash: str, password: str, hasher: PasswordHasher = HASHER) -> bool:
+def hash_password(password: str, hasher: PasswordHasher | None = None) -> str:
+    return (hasher or default_hasher()).hash(normalise_password(password))
+
+
+def verify_password(stored_hash: str, password: str, hasher: PasswordHasher | None = None) -> bool:
     """True when `password` matches; a damaged hash counts as a mismatch."""
     try:
-        return hasher.verify(stored_hash, normalise_password(password))
+        return (hasher or default_hasher()).verify(stored_hash, normalise_password(password))
     except (VerificationError, InvalidHashError):
         return False
 
 
-def needs_rehash(stored_hash: str, hasher: PasswordHasher = HASHER) -> bool:
+def needs_rehash(stored_hash: str, hasher: PasswordHasher | None = None) -> bool:
     """True when the hash was made with other parameters than today's."""
     try:
-        return hasher.check_needs_rehash(stored_hash)
+        return (hasher or default_hasher()).check_needs_rehash(stored_hash)
     except InvalidHashError:
         return True
 

@@ -1,0 +1,129 @@
+"""marshmallow schemas of the vendor API."""
+
+from marshmallow import Schema, fields, validate
+
+from accounts.domain import vendor_credentials as rules
+from accounts.vendors.handlers import KEY_ID_PATTERN
+
+PRINTABLE = validate.Regexp(
+    r"^(?=.*\S)[^\x00-\x1f\x7f\ud800-\udfff]+\Z", error="Use printable characters, not only spaces."
+)
+
+
+class VendorRegistrationIn(Schema):
+    name = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=200), PRINTABLE],
+        metadata={"description": "The organisation's name, 1 to 200 printable characters."},
+    )
+    contact_email = fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class VendorOut(Schema):
+    vendor_id = fields.String(required=True)
+    name = fields.String(required=True)
+    contact_email = fields.String(required=True)
+    certified = fields.Boolean(required=True)
+    certified_at = fields.AwareDateTime(required=True, allow_none=True)
+    scopes = fields.List(
+        fields.String(validate=validate.OneOf(rules.SCOPES)),
+        required=True,
+        metadata={"description": "Scopes its credentials may request: sandbox always, production once certified."},
+    )
+    created_at = fields.AwareDateTime(required=True)
+
+
+class VendorListOut(Schema):
+    vendors = fields.List(fields.Nested(VendorOut), required=True)
+
+
+class NewCredentialOut(Schema):
+    key_id = fields.String(required=True, metadata={"example": "vk_3f9a0c1b2d4e5f607182"})
+    secret = fields.String(
+        required=True, metadata={"description": "Shown this once; only a hash of it is kept. Store it safely."}
+    )
+    created_at = fields.AwareDateTime(required=True)
+    previous_secret_valid_until = fields.AwareDateTime(
+        required=True,
+        allow_none=True,
+        metadata={"description": "After a rotation: until when the replaced secret still works."},
+    )
+
+
+class VendorRegisteredOut(Schema):
+    vendor = fields.Nested(VendorOut, required=True)
+    credential = fields.Nested(NewCredentialOut, required=True)
+
+
+class CredentialOut(Schema):
+    key_id = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(("active", "revoked")))
+    created_at = fields.AwareDateTime(required=True)
+    rotated_at = fields.AwareDateTime(required=True, allow_none=True)
+    revoked_at = fields.AwareDateTime(required=True, allow_none=True)
+    previous_secret_valid_until = fields.AwareDateTime(required=True, allow_none=True)
+
+
+class CredentialListOut(Schema):
+    credentials = fields.List(fields.Nested(CredentialOut), required=True)
+
+
+class RotationIn(Schema):
+    immediately = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Stop the replaced secret at once; otherwise it keeps working for "
+            f"{int(rules.ROTATION_OVERLAP.total_seconds() // 60)} minutes."
+        },
+    )
+
+
+class CertificationIn(Schema):
+    certified = fields.Boolean(required=True)
+    reason = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=[validate.Length(min=1, max=500), PRINTABLE],
+        metadata={"description": "Why; required when de-certifying."},
+    )
+
+
+class VendorTokenIn(Schema):
+    key_id = fields.String(
+        required=True, validate=validate.Regexp(KEY_ID_PATTERN, error="Not a vendor key id (vk_ and 20 hex digits).")
+    )
+    secret = fields.String(
+        required=True,
+        load_only=True,
+        validate=[
+            validate.Length(min=1, max=rules.SECRET_MAX_LENGTH),
+            validate.Regexp(r"^[\x21-\x7e]+\Z", error="A secret holds only printable ASCII characters."),
+        ],
+    )
+    scope = fields.String(required=True, validate=validate.OneOf(rules.SCOPES))
+
+
+class VendorTokenOut(Schema):
+    access_token = fields.String(required=True)
+    token_type = fields.String(required=True, metadata={"example": "Bearer"})
+    expires_in = fields.Integer(required=True, metadata={"description": "Seconds until the token expires."})
+    scope = fields.String(required=True, validate=validate.OneOf(rules.SCOPES))
+
+
+class AuthorisationIn(Schema):
+    vendor_id = fields.UUID(required=True)
+
+
+class AuthorisationOut(Schema):
+    vendor_id = fields.String(required=True)
+    vendor_name = fields.String(required=True)
+    entity_id = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(("active", "revoked")))
+    authorised_by = fields.String(required=True)
+    authorised_at = fields.AwareDateTime(required=True)
+    revoked_by = fields.String(required=True, allow_none=True)
+    revoked_at = fields.AwareDateTime(required=True, allow_none=True)
+
+
+class AuthorisationListOut(Schema):
+    authorisations = fields.List(fields.Nested(AuthorisationOut), required=True)

@@ -1,0 +1,43 @@
+"""Who may read which correspondence, decided in one place from the access token's claims."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Collection
+from typing import Any
+
+from cars_shared.web.auth import Principal
+from correspondence.domain.access import Reader
+
+
+def linked_entity_ids(claims: dict[str, Any]) -> set[str]:
+    """Entities the `entities` claim links the caller to, in any role (officer, agent, viewer)."""
+    return {
+        str(link["entity_id"])
+        for link in claims.get("entities") or ()
+        if isinstance(link, dict) and link.get("entity_id")
+    }
+
+
+def partner_entity_ids(claims: dict[str, Any], now: float) -> set[str]:
+    """Entities a partner grant lets the caller read at `now`; an expired grant gives nothing."""
+    readable = set()
+    for grant in claims.get("partner_grants") or ():
+        if isinstance(grant, dict) and grant.get("entity_id") and isinstance(grant.get("until"), int | float):
+            if now < grant["until"]:
+                readable.add(str(grant["entity_id"]))
+    return readable
+
+
+def reader_of(principal: Principal, projected_entity_ids: Collection[str], now: float | None = None) -> Reader:
+    """The caller as a reader: staff read all; others what is addressed to them or to an entity they may read.
+
+    `projected_entity_ids` (from accounts' link events) stands in for links approved after the token was issued.
+    """
+    moment = time.time() if now is None else now
+    entity_ids = linked_entity_ids(principal.claims) | partner_entity_ids(principal.claims, moment)
+    return Reader(
+        user_id=principal.user_id,
+        roles=principal.roles,
+        entity_ids=frozenset(entity_ids | set(projected_entity_ids)),
+    )
