@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, current_app, request
 from flask_smorest import Blueprint
 
 from accounts import handlers
@@ -56,32 +56,25 @@ from accounts.schemas import (
 )
 from accounts.signing_key import CachedKeyRing, CurrentSigningKey, KeyRing, KeyRingVerifier, SigningKey
 from accounts.vendors import routes as vendors_routes
-from cars_shared.web.app import create_gateway, session_scope
-from cars_shared.web.auth import authenticated, current_principal
+from cars_shared.web.app import create_gateway, protected, session_scope
+from cars_shared.web.auth import current_principal
 from cars_shared.web.problems import (
-    PROBLEM_CONTENT_TYPE,
     Conflict,
     Forbidden,
     NotFound,
     Problem,
-    ProblemSchema,
+    ProblemFactory,
+    TooManyRequests,
     Unauthorized,
-    from_problem,
-    problem_response,
+    Unprocessable,
+    documents_problems,
 )
 
 blueprint = Blueprint("accounts", __name__, description="Accounts, sign-in, sessions and access tokens")
 
-BEARER = [{"bearerAuth": []}]
 WRONG_CREDENTIALS = "The username or the password is not correct."
 KEY_RING_MAX_AGE_SECONDS = 30.0
 UUID_PATTERN = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-
-
-class Unprocessable(Problem):
-    """A rule the input breaks, answered like schema validation errors."""
-
-    status, title, slug = 422, "Unprocessable Entity", "unprocessable-entity"
 
 
 def invalid_token(error: InvalidToken) -> Problem:
@@ -90,7 +83,15 @@ def invalid_token(error: InvalidToken) -> Problem:
     return Unprocessable("This reset link is not valid or has expired; ask for a new one.", field="token")
 
 
-PROBLEMS: dict[type[Exception], Callable[[Any], Problem]] = {
+def too_many_attempts(error: TooManyAttempts) -> Problem:
+    minutes = max(1, round(error.retry_after / 60))
+    return TooManyRequests(
+        f"Too many failed sign-ins; try again in about {minutes} minute{'s' if minutes != 1 else ''}.",
+        retry_after=error.retry_after,
+    )
+
+
+PROBLEMS: dict[type[Exception], ProblemFactory] = {
     UsernameRejected: lambda error: Unprocessable(str(error), field="username"),
     PasswordRejected: lambda error: Unprocessable(str(error), field="password"),
     UsernameTaken: lambda _error: Conflict("This username is taken; choose another.", field="username"),
@@ -109,6 +110,7 @@ PROBLEMS: dict[type[Exception], Callable[[Any], Problem]] = {
     ),
     EmailAlreadyVerified: lambda _error: Conflict("The e-mail address is verified already."),
     UnknownSession: lambda _error: NotFound("You have no active session with this id."),
+    TooManyAttempts: too_many_attempts,
 }
 
 
@@ -130,19 +132,15 @@ def user_agent() -> str:
     return "".join(char for char in request.headers.get("User-Agent", "") if char.isprintable())[:200]
 
 
-def problem_documented(*statuses: int) -> Callable:
-    """Document the problem responses a route gives besides validation errors."""
-
-    def decorate(view: Callable) -> Callable:
-        for status in statuses:
-            view = blueprint.alt_response(status, schema=ProblemSchema, content_type=PROBLEM_CONTENT_TYPE)(view)
-        return view
-
-    return decorate
-
-
 def keeping_refusals() -> Any:
     return handlers.keeping_refusals(session_scope)
+
+
+def signing_in(step: Callable[..., Any], *credentials: str) -> dict[str, Any]:
+    """A sign-in step with the current signing key and the caller's address and user agent, as its answer."""
+    with keeping_refusals() as session:
+        outcome = step(session, key_ring().current, *credentials, client=client_address(), user_agent=user_agent())
+    return asdict(outcome)
 
 
 def caller() -> tuple[str, str | None]:
@@ -161,7 +159,7 @@ def jwks() -> tuple[dict[str, Any], dict[str, str]]:
 @blueprint.route("/users", methods=["POST"])
 @blueprint.arguments(SignUpIn)
 @blueprint.response(201, UserOut)
-@problem_documented(409)
+@documents_problems(blueprint, 409)
 def sign_up(body: dict[str, Any]) -> dict[str, Any]:
     """Create an account (username, e-mail address, password); a verification link goes to the address."""
     with session_scope() as session:
@@ -174,43 +172,25 @@ def sign_up(body: dict[str, Any]) -> dict[str, Any]:
 @blueprint.route("/sessions", methods=["POST"])
 @blueprint.arguments(SignInIn)
 @blueprint.response(200, SignInOut)
-@problem_documented(401, 429)
+@documents_problems(blueprint, 401, 429)
 def sign_in(body: dict[str, Any]) -> dict[str, Any]:
     """Sign in with username and password: tokens, or status mfa_required with a challenge for /sessions/mfa."""
-    with keeping_refusals() as session:
-        outcome = handlers.sign_in(
-            session,
-            key_ring().current,
-            body["username"],
-            body["password"],
-            client=client_address(),
-            user_agent=user_agent(),
-        )
-    return asdict(outcome)
+    return signing_in(handlers.sign_in, body["username"], body["password"])
 
 
 @blueprint.route("/sessions/mfa", methods=["POST"])
 @blueprint.arguments(MfaSignInIn)
 @blueprint.response(200, SignInOut)
-@problem_documented(401, 429)
+@documents_problems(blueprint, 401, 429)
 def sign_in_second_step(body: dict[str, Any]) -> dict[str, Any]:
     """The second sign-in step: the challenge and a TOTP or recovery code; answers tokens."""
-    with keeping_refusals() as session:
-        issued = handlers.complete_mfa_sign_in(
-            session,
-            key_ring().current,
-            body["challenge"],
-            body["code"],
-            client=client_address(),
-            user_agent=user_agent(),
-        )
-    return asdict(issued)
+    return signing_in(handlers.complete_mfa_sign_in, body["challenge"], body["code"])
 
 
 @blueprint.route("/sessions/refresh", methods=["POST"])
 @blueprint.arguments(RefreshIn)
 @blueprint.response(200, SignInOut)
-@problem_documented(401)
+@documents_problems(blueprint, 401)
 def refresh(body: dict[str, Any]) -> dict[str, Any]:
     """New tokens for a refresh token, which is then used up; presenting it again ends the session."""
     with keeping_refusals() as session:
@@ -219,10 +199,8 @@ def refresh(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @blueprint.route("/sessions", methods=["GET"])
-@blueprint.doc(security=BEARER)
 @blueprint.response(200, SessionsOut)
-@problem_documented(401)
-@authenticated
+@protected(blueprint)
 def sessions() -> dict[str, Any]:
     """The caller's active sessions."""
     user_id, current = caller()
@@ -247,10 +225,8 @@ def sessions() -> dict[str, Any]:
 
 
 @blueprint.route("/sessions", methods=["DELETE"])
-@blueprint.doc(security=BEARER)
 @blueprint.response(204)
-@problem_documented(401)
-@authenticated
+@protected(blueprint)
 def sign_out_everywhere() -> None:
     """End every session of the caller, this one included (access tokens run out within minutes)."""
     user_id, _current = caller()
@@ -260,10 +236,8 @@ def sign_out_everywhere() -> None:
 
 
 @blueprint.route("/sessions/<string:session_id>", methods=["DELETE"])
-@blueprint.doc(security=BEARER)
 @blueprint.response(204)
-@problem_documented(401, 404)
-@authenticated
+@protected(blueprint, 404)
 def sign_out_session(session_id: str) -> None:
     """End one of the caller's sessions."""
     user_id, _current = caller()
@@ -285,10 +259,8 @@ def verify_email(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @blueprint.route("/me/email-verification", methods=["POST"])
-@blueprint.doc(security=BEARER)
 @blueprint.response(202, AcceptedOut)
-@problem_documented(401, 409)
-@authenticated
+@protected(blueprint, 409)
 def resend_email_verification() -> dict[str, str]:
     """Send a new verification link to the caller's address."""
     user_id, _current = caller()
@@ -317,11 +289,9 @@ def reset_password(body: dict[str, Any]) -> None:
 
 
 @blueprint.route("/me/password", methods=["POST"])
-@blueprint.doc(security=BEARER)
 @blueprint.arguments(PasswordChangeIn)
 @blueprint.response(204)
-@problem_documented(401, 403, 429)
-@authenticated
+@protected(blueprint, 403, 429)
 def change_password(body: dict[str, Any]) -> None:
     """Change the password (the current one confirms it); the caller's other sessions end."""
     user_id, current = caller()
@@ -332,11 +302,9 @@ def change_password(body: dict[str, Any]) -> None:
 
 
 @blueprint.route("/me/email", methods=["POST"])
-@blueprint.doc(security=BEARER)
 @blueprint.arguments(EmailChangeIn)
 @blueprint.response(202, AcceptedOut)
-@problem_documented(401, 403, 429)
-@authenticated
+@protected(blueprint, 403, 429)
 def change_email(body: dict[str, Any]) -> dict[str, str]:
     """Change the e-mail address: it takes effect when the link sent to the new address is followed."""
     user_id, _current = caller()
@@ -346,10 +314,8 @@ def change_email(body: dict[str, Any]) -> dict[str, str]:
 
 
 @blueprint.route("/me/mfa/totp", methods=["POST"])
-@blueprint.doc(security=BEARER)
 @blueprint.response(201, TotpEnrolmentOut)
-@problem_documented(401, 409)
-@authenticated
+@protected(blueprint, 409)
 def begin_totp_enrolment() -> dict[str, str]:
     """Start enrolling an authenticator app: scan the otpauth URI, then confirm with a code."""
     user_id, _current = caller()
@@ -358,11 +324,9 @@ def begin_totp_enrolment() -> dict[str, str]:
 
 
 @blueprint.route("/me/mfa/totp/confirm", methods=["POST"])
-@blueprint.doc(security=BEARER)
 @blueprint.arguments(TotpCodeIn)
 @blueprint.response(200, RecoveryCodesOut)
-@problem_documented(401, 409)
-@authenticated
+@protected(blueprint, 409)
 def confirm_totp_enrolment(body: dict[str, Any]) -> dict[str, list[str]]:
     """Turn MFA on with the app's first code; answers recovery codes, shown only this once."""
     user_id, _current = caller()
@@ -372,11 +336,9 @@ def confirm_totp_enrolment(body: dict[str, Any]) -> dict[str, list[str]]:
 
 
 @blueprint.route("/me/mfa/totp/disable", methods=["POST"])
-@blueprint.doc(security=BEARER)
 @blueprint.arguments(TotpDisableIn)
 @blueprint.response(204)
-@problem_documented(401, 403, 409, 429)
-@authenticated
+@protected(blueprint, 403, 409, 429)
 def disable_totp(body: dict[str, Any]) -> None:
     """Turn MFA off, confirmed by the password and a current code."""
     user_id, _current = caller()
@@ -385,32 +347,12 @@ def disable_totp(body: dict[str, Any]) -> None:
 
 
 @blueprint.route("/me", methods=["GET"])
-@blueprint.doc(security=BEARER)
 @blueprint.response(200, MeOut)
-@problem_documented(401)
-@authenticated
+@protected(blueprint)
 def me() -> dict[str, Any]:
     """The signed-in user's account and the entities it may act for."""
     with session_scope() as session:
         return handlers.profile(session, current_principal().user_id)
-
-
-def answer_with_problem(error: Exception) -> Response:
-    for kind, to_problem in PROBLEMS.items():
-        if isinstance(error, kind):
-            return from_problem(to_problem(error), g.get("request_id"))
-    raise error
-
-
-def answer_too_many_attempts(error: TooManyAttempts) -> Response:
-    minutes = max(1, round(error.retry_after / 60))
-    return problem_response(
-        429,
-        "Too Many Requests",
-        f"Too many failed sign-ins; try again in about {minutes} minute{'s' if minutes != 1 else ''}.",
-        request_id=g.get("request_id"),
-        headers={"Retry-After": str(error.retry_after)},
-    )
 
 
 def create_app(**options: Any) -> Flask:
@@ -433,12 +375,10 @@ def create_app(**options: Any) -> Flask:
         "accounts",
         [blueprint, links_routes.blueprint, vendors_routes.blueprint, audit_routes.blueprint],
         title="CARS accounts",
+        problems=PROBLEMS,
         **options,
     )
     ring_holder["app"] = app
     app.extensions["accounts.key_ring"] = ring
     app.extensions["accounts.signing_key"] = CurrentSigningKey(ring)
-    for kind in PROBLEMS:
-        app.register_error_handler(kind, answer_with_problem)
-    app.register_error_handler(TooManyAttempts, answer_too_many_attempts)
     return app

@@ -8,8 +8,8 @@ from flask import Flask, Response, current_app
 from flask_smorest import Blueprint
 
 from cars_shared.logging import get_logger
-from cars_shared.web.app import create_gateway, session_scope
-from cars_shared.web.auth import authenticated, current_principal
+from cars_shared.web.app import create_gateway, protected, session_scope
+from cars_shared.web.auth import current_principal
 from cars_shared.web.problems import NotFound, Problem
 from correspondence import handlers, permissions
 from correspondence.blob_store import BlobStore, configured_blob_store
@@ -42,11 +42,9 @@ def _readable(session: Any, correspondence_id: str) -> Correspondence:
 
 
 @blueprint.route("/mine", methods=["GET"])
-@blueprint.doc(security=[{"bearerAuth": []}])
 @blueprint.arguments(MineQuery, location="query")
 @blueprint.response(200, CorrespondenceListOut)
-@blueprint.alt_response(401, response="UNAUTHORIZED")
-@authenticated
+@protected(blueprint, by_reference=True)
 def mine(query: dict[str, Any]) -> dict[str, Any]:
     """Correspondence addressed to the caller or to an entity they are linked to, newest first."""
     with session_scope() as session:
@@ -54,11 +52,8 @@ def mine(query: dict[str, Any]) -> dict[str, Any]:
 
 
 @blueprint.route("/<uuid:correspondence_id>", methods=["GET"])
-@blueprint.doc(security=[{"bearerAuth": []}])
 @blueprint.response(200, CorrespondenceOut)
-@blueprint.alt_response(401, response="UNAUTHORIZED")
-@blueprint.alt_response(404, response="NOT_FOUND")
-@authenticated
+@protected(blueprint, 404, by_reference=True)
 def metadata(correspondence_id: Any) -> Correspondence:
     """What a piece of correspondence is; 404 if it does not exist or is not the caller's to read."""
     with session_scope() as session:
@@ -66,12 +61,9 @@ def metadata(correspondence_id: Any) -> Correspondence:
 
 
 @blueprint.route("/<uuid:correspondence_id>/pdf", methods=["GET"])
-@blueprint.doc(security=[{"bearerAuth": []}], responses={"200": PDF_RESPONSE})
+@blueprint.doc(responses={"200": PDF_RESPONSE})
 @blueprint.response(200, description="The PDF document.", content_type="application/pdf")
-@blueprint.alt_response(401, response="UNAUTHORIZED")
-@blueprint.alt_response(404, response="NOT_FOUND")
-@blueprint.alt_response(500, response="INTERNAL_SERVER_ERROR")
-@authenticated
+@protected(blueprint, 404, 500, by_reference=True)
 def pdf(correspondence_id: Any) -> Response:
     """The PDF, checked against the SHA-256 recorded when it was issued."""
     with session_scope() as session:

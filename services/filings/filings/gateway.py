@@ -7,12 +7,12 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
-from cars_shared.web.app import create_gateway, session_scope
-from cars_shared.web.auth import authenticated, current_principal
-from cars_shared.web.problems import Forbidden, NotFound
+from cars_shared.web.app import create_gateway, protected, session_scope
+from cars_shared.web.auth import current_principal
+from cars_shared.web.problems import Forbidden, NotFound, Unprocessable, documents_problems, register_problems
 from filings import SERVICE, handlers, permissions
 from filings.domain.campaign_statement import CampaignStatement
 from filings.domain.errors import EntityNotFound, FilingRejected, NotPermittedToFile
@@ -32,7 +32,23 @@ T = TypeVar("T")
 
 blueprint = Blueprint("filings", __name__, description="Filing entities, registrations and filings")
 
-BEARER = [{"bearerAuth": []}]
+
+def rejected(error: FilingRejected) -> Unprocessable:
+    """Every broken rule of the form, by field, like schema validation errors."""
+    messages: dict[str, list[str]] = {}
+    for violation in error.violations:
+        messages.setdefault(violation.field, []).append(violation.message)
+    return Unprocessable.of_fields(messages)
+
+
+register_problems(
+    blueprint,
+    {
+        EntityNotFound: lambda error: NotFound(str(error)),
+        NotPermittedToFile: lambda error: Forbidden(str(error)),
+        FilingRejected: rejected,
+    },
+)
 
 
 def found_or_404(lookup: Callable[[Session, str], T | None], pattern: str, key: str, missing: str) -> T:
@@ -47,12 +63,9 @@ def found_or_404(lookup: Callable[[Session, str], T | None], pattern: str, key: 
 
 
 @blueprint.route("/committees", methods=["POST"])
-@blueprint.doc(security=BEARER)
-@authenticated
+@protected(blueprint, 403, by_reference=True)
 @blueprint.arguments(CommitteeRegistrationIn)
 @blueprint.response(201, CommitteeRegisteredOut)
-@blueprint.alt_response(401, response="UNAUTHORIZED")
-@blueprint.alt_response(403, response="FORBIDDEN")
 def register_committee(registration: CommitteeRegistration) -> dict[str, Any]:
     """Register a committee (Form 410, Statement of Organization); the filer becomes its officer."""
     permissions.require_may_register(current_principal())
@@ -62,39 +75,25 @@ def register_committee(registration: CommitteeRegistration) -> dict[str, Any]:
 
 
 @blueprint.route("/committees/<entity_id>/campaign-statements", methods=["POST"])
-@blueprint.doc(security=BEARER)
-@authenticated
+@protected(blueprint, 403, 404, by_reference=True)
 @blueprint.arguments(CampaignStatementIn)
 @blueprint.response(201, FilingOut)
-@blueprint.alt_response(401, response="UNAUTHORIZED")
-@blueprint.alt_response(403, response="FORBIDDEN")
-@blueprint.alt_response(404, response="NOT_FOUND")
 def file_campaign_statement(statement: CampaignStatement, entity_id: str) -> Filing:
     """File a campaign statement (Form 460) for a committee you are an officer or agent of."""
     if not re.fullmatch(ENTITY_ID, entity_id):
         raise NotFound(f"No filing entity has ID {entity_id}.")
     principal = current_principal()
-    try:
-        with session_scope() as session:
-            if handlers.entity_of(session, entity_id) is None:
-                raise EntityNotFound(entity_id)
-            projected_role = handlers.projected_role(session, entity_id, principal.user_id)
-            permissions.require_may_file(principal, entity_id, projected_role)
-            return handlers.file_campaign_statement(session, entity_id, statement, principal.user_id)
-    except EntityNotFound as error:
-        raise NotFound(str(error)) from error
-    except NotPermittedToFile as error:
-        raise Forbidden(str(error)) from error
-    except FilingRejected as rejected:
-        messages: dict[str, list[str]] = {}
-        for violation in rejected.violations:
-            messages.setdefault(violation.field, []).append(violation.message)
-        abort(422, messages={"json": messages})
+    with session_scope() as session:
+        if handlers.entity_of(session, entity_id) is None:
+            raise EntityNotFound(entity_id)
+        projected_role = handlers.projected_role(session, entity_id, principal.user_id)
+        permissions.require_may_file(principal, entity_id, projected_role)
+        return handlers.file_campaign_statement(session, entity_id, statement, principal.user_id)
 
 
 @blueprint.route("/entities/<entity_id>", methods=["GET"])
 @blueprint.response(200, EntityOut)
-@blueprint.alt_response(404, response="NOT_FOUND")
+@documents_problems(blueprint, 404, by_reference=True)
 def entity(entity_id: str) -> Entity:
     """A filing entity's public record."""
     return found_or_404(handlers.entity_of, ENTITY_ID, entity_id, f"No filing entity has ID {entity_id}.")
@@ -102,7 +101,7 @@ def entity(entity_id: str) -> Entity:
 
 @blueprint.route("/filings/<filing_id>", methods=["GET"])
 @blueprint.response(200, FilingOut)
-@blueprint.alt_response(404, response="NOT_FOUND")
+@documents_problems(blueprint, 404, by_reference=True)
 def filing(filing_id: str) -> Filing:
     """A filing as filed, in its latest version: form, plain-language name, period, amendment and content."""
     return found_or_404(handlers.current_filing, UUID, filing_id, f"No filing has ID {filing_id}.")

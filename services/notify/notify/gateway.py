@@ -8,9 +8,9 @@ from typing import Any
 from flask import Flask
 from flask_smorest import Blueprint
 
-from cars_shared.web.app import create_gateway, session_scope
-from cars_shared.web.auth import authenticated, current_principal
-from cars_shared.web.problems import PROBLEM_CONTENT_TYPE, NotFound, ProblemSchema
+from cars_shared.web.app import create_gateway, protected, session_scope
+from cars_shared.web.auth import current_principal
+from cars_shared.web.problems import NotFound
 from notify import handlers, permissions
 from notify.models import DashboardNotice
 from notify.schemas import NoticeOut, NoticesOut, NoticesQuery
@@ -19,11 +19,9 @@ blueprint = Blueprint("notify", __name__, description="Dashboard notices and e-m
 
 
 @blueprint.route("/notices", methods=["GET"])
-@blueprint.doc(security=[{"bearerAuth": []}])
 @blueprint.arguments(NoticesQuery, location="query")
 @blueprint.response(200, NoticesOut)
-@blueprint.alt_response(401, schema=ProblemSchema, content_type=PROBLEM_CONTENT_TYPE)
-@authenticated
+@protected(blueprint)
 def my_notices(query: dict[str, Any]) -> dict[str, Any]:
     """The caller's newest notices and the number still unread."""
     with session_scope() as session:
@@ -31,11 +29,8 @@ def my_notices(query: dict[str, Any]) -> dict[str, Any]:
 
 
 @blueprint.route("/notices/<uuid:notice_id>/read", methods=["POST"])
-@blueprint.doc(security=[{"bearerAuth": []}])
 @blueprint.response(200, NoticeOut)
-@blueprint.alt_response(401, schema=ProblemSchema, content_type=PROBLEM_CONTENT_TYPE)
-@blueprint.alt_response(404, schema=ProblemSchema, content_type=PROBLEM_CONTENT_TYPE)
-@authenticated
+@protected(blueprint, 404)
 def read_notice(notice_id: uuid.UUID) -> DashboardNotice:
     """Mark one of the caller's notices read."""
     with session_scope() as session:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import kombu
@@ -16,17 +16,23 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from cars_shared import logging as cars_logging
 from cars_shared.config import ACCOUNTS_JWKS_URL, AMQP_URI, database_url
 from cars_shared.db import Database
-from cars_shared.web.auth import TokenVerifier
+from cars_shared.web.auth import TokenVerifier, authenticated
 from cars_shared.web.problems import (
     PROBLEM_CONTENT_TYPE,
     Problem,
+    ProblemFactory,
     ProblemSchema,
+    View,
+    documents_problems,
     from_http_exception,
     from_problem,
     problem_response,
+    register_problems,
 )
 
 log = cars_logging.get_logger(__name__)
+
+BEARER = [{"bearerAuth": []}]
 
 
 class Health(Schema):
@@ -57,6 +63,19 @@ class GatewayApi(Api):
 def session_scope() -> Any:
     """A unit of work on this gateway's own database (commit on success, rollback on error)."""
     return current_app.extensions["cars.database"].session()
+
+
+def protected(blueprint: Blueprint, *statuses: int, by_reference: bool = False) -> Callable[[View], View]:
+    """A bearer-token route: the token is checked before the view below; 401 and `statuses` are documented.
+
+    `by_reference` documents the problems as the API's shared responses (see `documents_problems`).
+    """
+    problems = documents_problems(blueprint, 401, *statuses, by_reference=by_reference)
+
+    def decorate(view: View) -> View:
+        return blueprint.doc(security=BEARER)(problems(authenticated(view)))
+
+    return decorate
 
 
 def _bind_request_ids() -> None:
@@ -97,8 +116,12 @@ def create_gateway(
     verifier: TokenVerifier | None = None,
     amqp_uri: str | None = None,
     config: dict[str, Any] | None = None,
+    problems: Mapping[type[Exception], ProblemFactory] | None = None,
 ) -> Flask:
-    """A gateway serving `blueprints` under /api/<service>/ with the project's common behaviour."""
+    """A gateway serving `blueprints` under /api/<service>/ with the project's common behaviour.
+
+    `problems` maps domain exceptions raised anywhere in the app to the problems they answer as.
+    """
     prefix = f"/api/{service}"
     app = Flask(service)
     app.config.update(
@@ -127,6 +150,7 @@ def create_gateway(
         return jsonify(api.spec.to_dict())
 
     app.register_error_handler(Problem, lambda error: from_problem(error, g.get("request_id")))
+    register_problems(app, problems or {})
     app.before_request(_bind_request_ids)
     app.after_request(_log_request)
     app.teardown_request(_unbind_request_ids)
@@ -144,7 +168,7 @@ def _health_blueprint(service: str) -> Blueprint:
 
     @blueprint.route("/readyz", methods=["GET"])
     @blueprint.response(200, Health)
-    @blueprint.alt_response(503, schema=ProblemSchema, content_type=PROBLEM_CONTENT_TYPE)
+    @documents_problems(blueprint, 503)
     def readyz() -> Any:
         """The database and the broker are reachable."""
         checks: dict[str, str] = {}
@@ -167,4 +191,4 @@ def _health_blueprint(service: str) -> Blueprint:
     return blueprint
 
 
-__all__ = ["Blueprint", "Session", "create_gateway", "session_scope"]
+__all__ = ["BEARER", "Blueprint", "Session", "create_gateway", "protected", "session_scope"]

@@ -5,36 +5,26 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flask import Response, current_app, g, request, stream_with_context
+from flask import Response, current_app, request, stream_with_context
 from flask_smorest import Blueprint
 
 from accounts.audit import queries
 from accounts.audit.schemas import AuditPageOut, AuditPageQuery, AuditQuery, ChainVerdictOut
 from accounts.domain.entity_links import NotPermitted
 from accounts.links.handlers import Caller, require_staff
-from cars_shared.web.app import session_scope
-from cars_shared.web.auth import authenticated, current_principal
-from cars_shared.web.problems import PROBLEM_CONTENT_TYPE, Forbidden, ProblemSchema, from_problem
+from cars_shared.web.app import protected, session_scope
+from cars_shared.web.auth import current_principal
+from cars_shared.web.problems import Forbidden, register_problems
 
 blueprint = Blueprint("audit", __name__, description="Audit log")
 
-BEARER = [{"bearerAuth": []}]
 CSV_RESPONSE = {
     "description": "The matching entries as CSV, oldest first.",
     "content": {"text/csv": {"schema": {"type": "string"}}},
 }
 
-
-@blueprint.errorhandler(NotPermitted)
-def not_permitted(error: NotPermitted) -> Response:
-    return from_problem(Forbidden(str(error)), g.get("request_id"))
-
-
-def staff_only(view: Any) -> Any:
-    """Bearer-token route for staff and administrators, documenting 401 and 403 problems."""
-    for status in (401, 403):
-        view = blueprint.alt_response(status, schema=ProblemSchema, content_type=PROBLEM_CONTENT_TYPE)(view)
-    return blueprint.doc(security=BEARER)(authenticated(view))
+register_problems(blueprint, {NotPermitted: lambda error: Forbidden(str(error))})
+staff_only = protected(blueprint, 403)
 
 
 def _require_staff() -> None:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
-from flask import Response, g, request
+from flask import request
 from flask_smorest import Blueprint
 
 from accounts.domain.entity_links import LinkRuleBroken, NotPermitted
@@ -30,29 +29,26 @@ from accounts.links.schemas import (
     RoleChangeIn,
 )
 from accounts.models import EntityLink
-from cars_shared.web.app import session_scope
-from cars_shared.web.auth import authenticated, current_principal
-from cars_shared.web.problems import PROBLEM_CONTENT_TYPE, Conflict, Forbidden, NotFound, ProblemSchema, from_problem
+from cars_shared.web.app import protected, session_scope
+from cars_shared.web.auth import current_principal
+from cars_shared.web.problems import Conflict, Forbidden, NotFound, register_problems
 
 blueprint = Blueprint("links", __name__, description="Links between users and entities")
 
-BEARER = [{"bearerAuth": []}]
+register_problems(
+    blueprint,
+    {
+        NotPermitted: lambda error: Forbidden(str(error)),
+        LinkRuleBroken: lambda error: Conflict(str(error), field=error.field),
+        LinkNotFound: lambda _error: NotFound("No link or grant with this id exists."),
+        EntityUnknown: lambda error: NotFound(f"No filing entity has ID {error}.", field="entity_id"),
+    },
+)
 
 
 def caller() -> Caller:
     """The signed-in caller and the client address the request came from."""
     return Caller(current_principal().user_id, request.remote_addr)
-
-
-def protected(*statuses: int) -> Callable:
-    """Bearer-token route documenting the problems it answers besides validation errors."""
-
-    def decorate(view: Callable) -> Callable:
-        for status in (401, *statuses):
-            view = blueprint.alt_response(status, schema=ProblemSchema, content_type=PROBLEM_CONTENT_TYPE)(view)
-        return blueprint.doc(security=BEARER)(authenticated(view))
-
-    return decorate
 
 
 def link_id_of(text: str) -> str:
@@ -62,28 +58,8 @@ def link_id_of(text: str) -> str:
         raise NotFound("No link with this id is yours to see.") from None
 
 
-@blueprint.errorhandler(LinkRuleBroken)
-def rule_broken(error: LinkRuleBroken) -> Response:
-    return from_problem(Conflict(str(error), field=error.field), g.get("request_id"))
-
-
-@blueprint.errorhandler(NotPermitted)
-def not_permitted(error: NotPermitted) -> Response:
-    return from_problem(Forbidden(str(error)), g.get("request_id"))
-
-
-@blueprint.errorhandler(LinkNotFound)
-def link_not_found(_error: LinkNotFound) -> Response:
-    return from_problem(NotFound("No link or grant with this id exists."), g.get("request_id"))
-
-
-@blueprint.errorhandler(EntityUnknown)
-def entity_unknown(error: EntityUnknown) -> Response:
-    return from_problem(NotFound(f"No filing entity has ID {error}.", field="entity_id"), g.get("request_id"))
-
-
 @blueprint.route("/links", methods=["POST"])
-@protected(404, 409)
+@protected(blueprint, 404, 409)
 @blueprint.arguments(LinkRequestIn)
 @blueprint.response(201, LinkOut)
 def request_link(body: dict[str, Any]) -> EntityLink:
@@ -94,7 +70,7 @@ def request_link(body: dict[str, Any]) -> EntityLink:
 
 
 @blueprint.route("/links", methods=["GET"])
-@protected()
+@protected(blueprint)
 @blueprint.response(200, LinksOut)
 def my_links() -> dict[str, Any]:
     """The caller's links and requests, in every status."""
@@ -103,7 +79,7 @@ def my_links() -> dict[str, Any]:
 
 
 @blueprint.route("/links/pending", methods=["GET"])
-@protected()
+@protected(blueprint)
 @blueprint.arguments(LimitQuery, location="query")
 @blueprint.response(200, LinksOut)
 def pending(query: dict[str, Any]) -> dict[str, Any]:
@@ -113,7 +89,7 @@ def pending(query: dict[str, Any]) -> dict[str, Any]:
 
 
 @blueprint.route("/links/<link_id>/approve", methods=["POST"])
-@protected(403, 404, 409)
+@protected(blueprint, 403, 404, 409)
 @blueprint.arguments(DecisionIn)
 @blueprint.response(200, LinkOut)
 def approve(body: dict[str, Any], link_id: str) -> EntityLink:
@@ -123,7 +99,7 @@ def approve(body: dict[str, Any], link_id: str) -> EntityLink:
 
 
 @blueprint.route("/links/<link_id>/deny", methods=["POST"])
-@protected(403, 404, 409)
+@protected(blueprint, 403, 404, 409)
 @blueprint.arguments(DecisionIn)
 @blueprint.response(200, LinkOut)
 def deny(body: dict[str, Any], link_id: str) -> EntityLink:
@@ -133,7 +109,7 @@ def deny(body: dict[str, Any], link_id: str) -> EntityLink:
 
 
 @blueprint.route("/links/<link_id>/revoke", methods=["POST"])
-@protected(403, 404, 409)
+@protected(blueprint, 403, 404, 409)
 @blueprint.response(200, LinkOut)
 def revoke(link_id: str) -> EntityLink:
     """End a link or withdraw a request (the entity's officers, staff, or the linked user); the last officer stays."""
@@ -142,7 +118,7 @@ def revoke(link_id: str) -> EntityLink:
 
 
 @blueprint.route("/links/<link_id>/role", methods=["PUT"])
-@protected(403, 404, 409)
+@protected(blueprint, 403, 404, 409)
 @blueprint.arguments(RoleChangeIn)
 @blueprint.response(200, LinkOut)
 def change_role(body: dict[str, Any], link_id: str) -> EntityLink:
@@ -152,7 +128,7 @@ def change_role(body: dict[str, Any], link_id: str) -> EntityLink:
 
 
 @blueprint.route("/entities/<entity_id>/links", methods=["GET"])
-@protected(403)
+@protected(blueprint, 403)
 @blueprint.response(200, LinksOut)
 def entity_links(entity_id: str) -> dict[str, Any]:
     """Every link and request of an entity (its officers and staff)."""
@@ -161,7 +137,7 @@ def entity_links(entity_id: str) -> dict[str, Any]:
 
 
 @blueprint.route("/admin/users", methods=["POST"])
-@protected(403, 409)
+@protected(blueprint, 403, 409)
 @blueprint.arguments(AdministeredUserIn)
 @blueprint.response(201, AdministeredUserOut)
 def create_administered_user(body: dict[str, Any]) -> dict[str, Any]:
@@ -174,7 +150,7 @@ def create_administered_user(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @blueprint.route("/admin/access-codes", methods=["POST"])
-@protected(403, 409)
+@protected(blueprint, 403, 409)
 @blueprint.arguments(AccessCodesIn)
 @blueprint.response(201, IssuedCodesOut)
 def issue_access_codes(body: dict[str, Any]) -> dict[str, Any]:
@@ -185,7 +161,7 @@ def issue_access_codes(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @blueprint.route("/admin/partner-grants", methods=["POST"])
-@protected(403, 409)
+@protected(blueprint, 403, 409)
 @blueprint.arguments(PartnerGrantIn)
 @blueprint.response(201, PartnerGrantOut)
 def grant_partner_access(body: dict[str, Any]) -> Any:
@@ -197,7 +173,7 @@ def grant_partner_access(body: dict[str, Any]) -> Any:
 
 
 @blueprint.route("/admin/partner-grants", methods=["GET"])
-@protected(403)
+@protected(blueprint, 403)
 @blueprint.arguments(PartnerGrantsQuery, location="query")
 @blueprint.response(200, PartnerGrantsOut)
 def partner_grants(query: dict[str, Any]) -> dict[str, Any]:
@@ -207,7 +183,7 @@ def partner_grants(query: dict[str, Any]) -> dict[str, Any]:
 
 
 @blueprint.route("/admin/partner-grants/<grant_id>/revoke", methods=["POST"])
-@protected(403, 404)
+@protected(blueprint, 403, 404)
 @blueprint.response(200, PartnerGrantOut)
 def revoke_partner_access(grant_id: str) -> Any:
     """End a partner grant now (staff)."""

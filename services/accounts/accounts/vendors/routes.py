@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
-from flask import Response, current_app, g, request
+from flask import current_app, request
 from flask_smorest import Blueprint
 
 from accounts.domain import vendor_credentials as rules
@@ -38,33 +37,23 @@ from accounts.vendors.schemas import (
     VendorTokenIn,
     VendorTokenOut,
 )
-from cars_shared.web.app import session_scope
-from cars_shared.web.auth import authenticated, current_principal
+from cars_shared.web.app import protected, session_scope
+from cars_shared.web.auth import current_principal
 from cars_shared.web.problems import (
-    PROBLEM_CONTENT_TYPE,
     Conflict,
     Forbidden,
     NotFound,
-    Problem,
-    ProblemSchema,
+    ProblemFactory,
+    TooManyRequests,
     Unauthorized,
-    from_problem,
+    Unprocessable,
+    documents_problems,
+    register_problems,
 )
 
 blueprint = Blueprint("vendors", __name__, description="Vendors of filing software")
 
-BEARER = [{"bearerAuth": []}]
-
-
-class Unprocessable(Problem):
-    status, title, slug = 422, "Unprocessable Entity", "unprocessable-entity"
-
-
-class TooManyRequests(Problem):
-    status, title, slug = 429, "Too Many Requests", "too-many-requests"
-
-
-PROBLEMS: dict[type[Exception], Callable[[Any], Problem]] = {
+PROBLEMS: dict[type[Exception], ProblemFactory] = {
     VendorNotFound: lambda _e: NotFound("No vendor has this id.", field="vendor_id"),
     CredentialNotFound: lambda _e: NotFound("The vendor has no active key with this key id.", field="key_id"),
     AuthorisationNotFound: lambda _e: NotFound("The vendor holds no authorisation for this entity.", field="entity_id"),
@@ -75,34 +64,13 @@ PROBLEMS: dict[type[Exception], Callable[[Any], Problem]] = {
     ),
     AlreadyAuthorised: lambda _e: Conflict("This vendor is already authorised for the entity.", field="vendor_id"),
     WrongVendorSecret: lambda _e: Unauthorized("The key id or the secret is not correct.", field="secret"),
-    KeyLocked: lambda _e: TooManyRequests(
-        "Too many failed attempts with this key id; try again later.", field="key_id"
+    KeyLocked: lambda e: TooManyRequests(
+        "Too many failed attempts with this key id; try again later.", field="key_id", retry_after=e.retry_after
     ),
     rules.ScopeRefused: lambda e: Forbidden(str(e), field="scope"),
     rules.ReasonRequired: lambda e: Unprocessable(str(e), field="reason"),
 }
-
-
-def answer_with_problem(error: Exception) -> Response:
-    response = from_problem(PROBLEMS[type(error)](error), g.get("request_id"))
-    if isinstance(error, KeyLocked):
-        response.headers["Retry-After"] = str(error.retry_after)
-    return response
-
-
-for _kind in PROBLEMS:
-    blueprint.register_error_handler(_kind, answer_with_problem)
-
-
-def problems(*statuses: int) -> Callable:
-    """Document the problem responses a route gives besides validation errors."""
-
-    def decorate(view: Callable) -> Callable:
-        for status in statuses:
-            view = blueprint.alt_response(status, schema=ProblemSchema, content_type=PROBLEM_CONTENT_TYPE)(view)
-        return view
-
-    return decorate
+register_problems(blueprint, PROBLEMS)
 
 
 def caller() -> Caller:
@@ -161,11 +129,9 @@ def authorisation_out(named: handlers.NamedAuthorisation) -> dict[str, Any]:
 
 
 @blueprint.route("/vendors", methods=["POST"])
-@blueprint.doc(security=BEARER)
 @blueprint.arguments(VendorRegistrationIn)
 @blueprint.response(201, VendorRegisteredOut)
-@problems(401, 403)
-@authenticated
+@protected(blueprint, 403)
 def register_vendor(body: dict[str, Any]) -> dict[str, Any]:
     """Register a vendor organisation managed by the caller; answers its first sandbox key and secret (shown once)."""
     with session_scope() as session:
@@ -174,10 +140,8 @@ def register_vendor(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @blueprint.route("/vendors", methods=["GET"])
-@blueprint.doc(security=BEARER)
 @blueprint.response(200, VendorListOut)
-@problems(401)
-@authenticated
+@protected(blueprint)
 def list_vendors() -> dict[str, Any]:
     """The vendors the caller manages (every vendor for staff)."""
     with session_scope() as session:
@@ -185,10 +149,8 @@ def list_vendors() -> dict[str, Any]:
 
 
 @blueprint.route("/vendors/<uuid:vendor_id>", methods=["GET"])
-@blueprint.doc(security=BEARER)
 @blueprint.response(200, VendorOut)
-@problems(401, 403, 404)
-@authenticated
+@protected(blueprint, 403, 404)
 def get_vendor(vendor_id: uuid.UUID) -> dict[str, Any]:
     """One vendor, for its managers, its own software and staff."""
     with session_scope() as session:
@@ -196,10 +158,8 @@ def get_vendor(vendor_id: uuid.UUID) -> dict[str, Any]:
 
 
 @blueprint.route("/vendors/<uuid:vendor_id>/credentials", methods=["POST"])
-@blueprint.doc(security=BEARER)
 @blueprint.response(201, NewCredentialOut)
-@problems(401, 403, 404, 409)
-@authenticated
+@protected(blueprint, 403, 404, 409)
 def issue_credential(vendor_id: uuid.UUID) -> dict[str, Any]:
     """A new API key for the vendor; its secret is shown once."""
     with session_scope() as session:
@@ -207,10 +167,8 @@ def issue_credential(vendor_id: uuid.UUID) -> dict[str, Any]:
 
 
 @blueprint.route("/vendors/<uuid:vendor_id>/credentials", methods=["GET"])
-@blueprint.doc(security=BEARER)
 @blueprint.response(200, CredentialListOut)
-@problems(401, 403, 404)
-@authenticated
+@protected(blueprint, 403, 404)
 def list_credentials(vendor_id: uuid.UUID) -> dict[str, Any]:
     """The vendor's API keys (never their secrets)."""
     with session_scope() as session:
@@ -219,11 +177,9 @@ def list_credentials(vendor_id: uuid.UUID) -> dict[str, Any]:
 
 
 @blueprint.route("/vendors/<uuid:vendor_id>/credentials/<key_id>/rotation", methods=["POST"])
-@blueprint.doc(security=BEARER)
 @blueprint.arguments(RotationIn)
 @blueprint.response(200, NewCredentialOut)
-@problems(401, 403, 404)
-@authenticated
+@protected(blueprint, 403, 404)
 def rotate_credential(body: dict[str, Any], vendor_id: uuid.UUID, key_id: str) -> dict[str, Any]:
     """A new secret for the key; the replaced one keeps working for a short overlap unless `immediately`."""
     with session_scope() as session:
@@ -232,10 +188,8 @@ def rotate_credential(body: dict[str, Any], vendor_id: uuid.UUID, key_id: str) -
 
 
 @blueprint.route("/vendors/<uuid:vendor_id>/credentials/<key_id>", methods=["DELETE"])
-@blueprint.doc(security=BEARER)
 @blueprint.response(204)
-@problems(401, 403, 404)
-@authenticated
+@protected(blueprint, 403, 404)
 def revoke_credential(vendor_id: uuid.UUID, key_id: str) -> None:
     """Revoke the key and all its secrets at once."""
     with session_scope() as session:
@@ -243,11 +197,9 @@ def revoke_credential(vendor_id: uuid.UUID, key_id: str) -> None:
 
 
 @blueprint.route("/vendors/<uuid:vendor_id>/certification", methods=["PUT"])
-@blueprint.doc(security=BEARER)
 @blueprint.arguments(CertificationIn)
 @blueprint.response(200, VendorOut)
-@problems(401, 403, 404)
-@authenticated
+@protected(blueprint, 403, 404)
 def set_certification(body: dict[str, Any], vendor_id: uuid.UUID) -> dict[str, Any]:
     """Staff certify a vendor (production scope) or withdraw it (production access ends at once)."""
     with session_scope() as session:
@@ -265,7 +217,7 @@ def set_certification(body: dict[str, Any], vendor_id: uuid.UUID) -> dict[str, A
 @blueprint.route("/vendor-tokens", methods=["POST"])
 @blueprint.arguments(VendorTokenIn)
 @blueprint.response(200, VendorTokenOut)
-@problems(401, 403, 429)
+@documents_problems(blueprint, 401, 403, 429)
 def vendor_token(body: dict[str, Any]) -> dict[str, Any]:
     """Exchange a vendor's key id and secret for a short-lived access token of the sandbox or production scope."""
     try:
@@ -284,11 +236,9 @@ def vendor_token(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @blueprint.route("/entities/<entity_id>/vendor-authorisations", methods=["POST"])
-@blueprint.doc(security=BEARER)
 @blueprint.arguments(AuthorisationIn)
 @blueprint.response(201, AuthorisationOut)
-@problems(401, 403, 404, 409)
-@authenticated
+@protected(blueprint, 403, 404, 409)
 def authorise_vendor(body: dict[str, Any], entity_id: str) -> dict[str, Any]:
     """An officer of the entity authorises a vendor to file for it."""
     with session_scope() as session:
@@ -296,10 +246,8 @@ def authorise_vendor(body: dict[str, Any], entity_id: str) -> dict[str, Any]:
 
 
 @blueprint.route("/entities/<entity_id>/vendor-authorisations", methods=["GET"])
-@blueprint.doc(security=BEARER)
 @blueprint.response(200, AuthorisationListOut)
-@problems(401, 403)
-@authenticated
+@protected(blueprint, 403)
 def entity_authorisations(entity_id: str) -> dict[str, Any]:
     """The vendors an entity authorised, active and revoked (for its officers and staff)."""
     with session_scope() as session:
@@ -308,10 +256,8 @@ def entity_authorisations(entity_id: str) -> dict[str, Any]:
 
 
 @blueprint.route("/entities/<entity_id>/vendor-authorisations/<uuid:vendor_id>", methods=["DELETE"])
-@blueprint.doc(security=BEARER)
 @blueprint.response(204)
-@problems(401, 403, 404)
-@authenticated
+@protected(blueprint, 403, 404)
 def revoke_authorisation_by_entity(entity_id: str, vendor_id: uuid.UUID) -> None:
     """An officer of the entity withdraws a vendor's authorisation."""
     with session_scope() as session:
@@ -319,10 +265,8 @@ def revoke_authorisation_by_entity(entity_id: str, vendor_id: uuid.UUID) -> None
 
 
 @blueprint.route("/vendors/<uuid:vendor_id>/authorisations", methods=["GET"])
-@blueprint.doc(security=BEARER)
 @blueprint.response(200, AuthorisationListOut)
-@problems(401, 403, 404)
-@authenticated
+@protected(blueprint, 403, 404)
 def vendor_authorisations(vendor_id: uuid.UUID) -> dict[str, Any]:
     """The entities that authorised a vendor, active and revoked (for the vendor and staff)."""
     with session_scope() as session:
@@ -331,10 +275,8 @@ def vendor_authorisations(vendor_id: uuid.UUID) -> dict[str, Any]:
 
 
 @blueprint.route("/vendors/<uuid:vendor_id>/authorisations/<entity_id>", methods=["DELETE"])
-@blueprint.doc(security=BEARER)
 @blueprint.response(204)
-@problems(401, 403, 404)
-@authenticated
+@protected(blueprint, 403, 404)
 def revoke_authorisation_by_vendor(vendor_id: uuid.UUID, entity_id: str) -> None:
     """The vendor gives up its authorisation to file for an entity."""
     with session_scope() as session:
