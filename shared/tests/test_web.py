@@ -275,30 +275,42 @@ def test_a_garbled_token_is_a_401_problem(client):
 def jwks_server():
     key = Ed25519PrivateKey.generate()
     jwk = json.loads(jwt.algorithms.OKPAlgorithm.to_jwk(key.public_key()))
-    document = json.dumps({"keys": [{**jwk, "kid": "served-key", "alg": "EdDSA", "use": "sig"}]}).encode()
+    served = {"keys": [{**jwk, "kid": "served-key", "alg": "EdDSA", "use": "sig"}]}
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.end_headers()
-            self.wfile.write(document)
+            self.wfile.write(json.dumps(served).encode())
 
         def log_message(self, *args):
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield key, f"http://127.0.0.1:{server.server_port}/api/accounts/jwks.json"
+    yield key, f"http://127.0.0.1:{server.server_port}/api/accounts/jwks.json", served
     server.shutdown()
 
 
 def test_keys_are_fetched_from_the_jwks_url_by_key_id(sqlite_url, jwks_server):
-    key, url = jwks_server
+    key, url, _served = jwks_server
     client = make_client(sqlite_url, TokenVerifier(jwks_url=url))
     response = client.get("/api/things/me", headers=bearer(token(key, kid="served-key")))
     assert response.status_code == 200
     assert response.json["user_id"] == "u-1"
+
+
+def test_a_key_retired_from_the_jwks_stops_verifying_once_the_key_set_is_refreshed(sqlite_url, jwks_server):
+    key, url, served = jwks_server
+    fresh = make_client(sqlite_url, TokenVerifier(jwks_url=url, max_key_age=0))
+    cached = make_client(sqlite_url, TokenVerifier(jwks_url=url, max_key_age=3600))
+    signed = bearer(token(key, kid="served-key"))
+    assert fresh.get("/api/things/me", headers=signed).status_code == 200
+    assert cached.get("/api/things/me", headers=signed).status_code == 200
+    served["keys"] = []
+    unauthorized(fresh.get("/api/things/me", headers=signed))
+    assert cached.get("/api/things/me", headers=signed).status_code == 200
 
 
 def test_an_unreachable_jwks_url_is_a_401_problem_not_a_500(sqlite_url):

@@ -13,7 +13,10 @@ import jwt
 import requests
 from flask import current_app, g, request
 
+from cars_shared.logging import get_logger
 from cars_shared.web.problems import Unauthorized
+
+log = get_logger(__name__)
 
 ALGORITHM = "EdDSA"
 ISSUER = "cars-accounts"
@@ -31,22 +34,31 @@ class Principal:
 
 
 class TokenVerifier:
-    """Verifies access tokens locally; refetches the key set when it meets an unknown key id."""
+    """Verifies access tokens locally against the key set accounts serves.
+
+    The key set is refetched when a token names an unknown key id (at most every `refetch_after` seconds)
+    and whenever it is older than `max_key_age`, so a key accounts retired stops verifying soon after.
+    """
 
     def __init__(
-        self, jwks_url: str | None = None, keys: dict[str, Any] | None = None, refetch_after: float = 30.0
+        self,
+        jwks_url: str | None = None,
+        keys: dict[str, Any] | None = None,
+        refetch_after: float = 30.0,
+        max_key_age: float = 300.0,
     ) -> None:
         self.jwks_url = jwks_url
         self._keys: dict[str, Any] = dict(keys or {})
         self._fetched_at = 0.0
         self._refetch_after = refetch_after
+        self._max_key_age = max_key_age
         self._lock = threading.Lock()
 
-    def _refresh(self) -> None:
+    def _refresh(self, min_interval: float) -> None:
         if not self.jwks_url:
             return
         with self._lock:
-            if time.monotonic() - self._fetched_at < self._refetch_after and self._keys:
+            if time.monotonic() - self._fetched_at < min_interval and self._keys:
                 return
             response = requests.get(self.jwks_url, timeout=5)
             response.raise_for_status()
@@ -57,9 +69,15 @@ class TokenVerifier:
             self._fetched_at = time.monotonic()
 
     def _key(self, kid: str) -> Any:
+        if self.jwks_url and time.monotonic() - self._fetched_at >= self._max_key_age:
+            try:
+                self._refresh(self._max_key_age)
+            except requests.RequestException:
+                # Keep verifying with the keys already known while accounts is briefly unreachable.
+                log.warning("jwks_refresh_failed", exc_info=True)
         if kid not in self._keys:
             try:
-                self._refresh()
+                self._refresh(self._refetch_after)
             except requests.RequestException as error:
                 raise Unauthorized("The token cannot be checked right now; try again.") from error
         if kid not in self._keys:
