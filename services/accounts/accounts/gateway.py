@@ -99,7 +99,7 @@ PROBLEMS: dict[type[Exception], ProblemFactory] = {
     UnknownUser: lambda _error: Unauthorized("The account of this access token no longer exists."),
     InvalidChallenge: lambda _error: Unauthorized("This sign-in has expired; sign in again with your password."),
     InvalidSecondFactor: lambda _error: Unauthorized("The code is not correct or was used already.", field="code"),
-    InvalidRefreshToken: lambda _error: Unauthorized("This session has ended; sign in again."),
+    InvalidRefreshToken: lambda _error: Unauthorized("Your session has ended; sign in again."),
     InvalidToken: invalid_token,
     ConfirmationFailed: lambda error: Forbidden(
         f"The {error.field.replace('_', ' ')} is not correct.", field=error.field
