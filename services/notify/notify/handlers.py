@@ -20,6 +20,7 @@ from notify.domain.account_email import (
     compose_verification_email,
 )
 from notify.domain.delivery import FAILED, QUEUED, SENDING, SENT, RetryPolicy
+from notify.domain.link_email import compose_link_outcome_email, compose_link_request_email
 from notify.domain.notice_email import compose_notice_email, notice_link
 from notify.domain.recipients import RecipientsNotKnownYet, notice_recipients
 from notify.mail_transport import MailNotDelivered, MailTransport, OutgoingMail
@@ -232,9 +233,11 @@ def mark_notice_read(session: Session, user_id: str, notice_id: str) -> Dashboar
     return notice
 
 
-def _queue_account_email(session: Session, event: dict[str, Any], recipient: str, content: Any) -> Email:
-    """One e-mail about the person's own account, keyed by the event so a redelivery queues nothing new."""
-    user_id = event["payload"]["user_id"]
+def _queue_account_email(
+    session: Session, event: dict[str, Any], recipient: str, content: Any, user_id: str | None = None
+) -> Email:
+    """One e-mail about a person's account, keyed by the event and person so a redelivery queues nothing new."""
+    user_id = user_id or event["payload"]["user_id"]
     key = f"{event['type']}:{event['event_id']}"
     existing = session.scalar(select(Email).where(Email.notice_key == key, Email.user_id == user_id))
     if existing is not None:
@@ -289,3 +292,48 @@ def record_email_change(session: Session, event: dict[str, Any]) -> Email:
     )
     content = compose_email_changed_notice(username=change["username"], new_email=change["new_email"])
     return _queue_account_email(session, event, change["old_email"], content)
+
+
+def tell_officers_of_link_request(session: Session, event: dict[str, Any]) -> list[Email]:
+    """E-mail every officer of the entity known here; with none (a new or unclaimed entity) staff review it."""
+    request = event["payload"]
+    requester = session.get(Contact, request["user_id"])
+    requester_name = requester.username if requester is not None else "Someone"
+    officers = session.scalars(
+        select(Contact)
+        .join(Membership, Membership.user_id == Contact.user_id)
+        .where(Membership.entity_id == request["entity_id"], Membership.role == "officer")
+    )
+    return [
+        _queue_account_email(
+            session,
+            event,
+            officer.email,
+            compose_link_request_email(
+                officer=officer.username, requester=requester_name, entity_id=request["entity_id"], role=request["role"]
+            ),
+            user_id=officer.user_id,
+        )
+        for officer in officers
+    ]
+
+
+def tell_of_link_outcome(session: Session, event: dict[str, Any], outcome: str) -> Email:
+    """Tell the person whose link was denied, revoked or changed; keep the membership in step."""
+    link = event["payload"]
+    membership = session.get(Membership, (link["user_id"], link["entity_id"]))
+    if outcome == "revoked" and membership is not None:
+        session.delete(membership)
+    elif outcome == "role_changed":
+        record_membership(session, event)
+    contact = session.get(Contact, link["user_id"])
+    if contact is None:
+        raise RecipientsNotKnownYet(f"no contact for user {link['user_id']} yet")
+    content = compose_link_outcome_email(
+        username=contact.username,
+        entity_id=link["entity_id"],
+        outcome=outcome,
+        role=link["role"],
+        previous_role=link.get("previous_role", ""),
+    )
+    return _queue_account_email(session, event, contact.email, content)

@@ -37,6 +37,22 @@ class NotifyWorker:
     def on_entity_link_approved(self, session: Session, event: dict[str, Any]) -> None:
         handlers.record_membership(session, event)
 
+    @consumes("accounts", "entity_link_requested")
+    def on_entity_link_requested(self, session: Session, event: dict[str, Any]) -> None:
+        handlers.tell_officers_of_link_request(session, event)
+
+    @consumes("accounts", "entity_link_denied")
+    def on_entity_link_denied(self, session: Session, event: dict[str, Any]) -> None:
+        handlers.tell_of_link_outcome(session, event, "denied")
+
+    @consumes("accounts", "entity_link_revoked")
+    def on_entity_link_revoked(self, session: Session, event: dict[str, Any]) -> None:
+        handlers.tell_of_link_outcome(session, event, "revoked")
+
+    @consumes("accounts", "entity_link_role_changed")
+    def on_entity_link_role_changed(self, session: Session, event: dict[str, Any]) -> None:
+        handlers.tell_of_link_outcome(session, event, "role_changed")
+
     @consumes("accounts", "email_verification_requested")
     def on_email_verification_requested(self, session: Session, event: dict[str, Any]) -> None:
         handlers.send_email_verification(session, event)

@@ -199,3 +199,54 @@ def test_permanent_refusal_fails_at_once_keeping_the_reason(database, one_queued
     email = the_email(database)
     assert (email.status, email.attempts) == ("failed", 1)
     assert "550" in email.last_error
+
+
+def link_event(type_, user_id="user-3", entity_id="1400001", role="agent", **extra):
+    payload = {"link_id": "link-1", "user_id": user_id, "entity_id": entity_id, "role": role, **extra}
+    return event("accounts", type_, payload)
+
+
+def queued_to(database):
+    with database.session() as session:
+        return sorted(session.scalars(select(Email.recipient)))
+
+
+def test_a_link_request_is_sent_to_each_officer_of_the_entity_once(database, entity_with_two_members):
+    handle(database, handlers.record_contact, registered("user-3", "three@example.org"))
+    request = link_event("entity_link_requested")
+    handle(database, handlers.tell_officers_of_link_request, request, request)
+    assert queued_to(database) == ["one@example.org"]  # user-2 is an agent, not an officer
+
+
+def test_a_link_request_for_an_entity_without_officers_waits_for_staff_review(database):
+    handle(database, handlers.tell_officers_of_link_request, link_event("entity_link_requested"))
+    assert queued_to(database) == []
+
+
+def test_a_revoked_link_tells_the_person_and_ends_their_notices(database, entity_with_two_members):
+    handle(
+        database,
+        handlers.tell_of_link_outcome,
+        link_event("entity_link_revoked", user_id="user-2", revoked_by="s"),
+        outcome="revoked",
+    )
+    assert queued_to(database) == ["two@example.org"]
+    with database.session() as session:
+        assert session.get(Membership, ("user-2", "1400001")) is None
+        assert session.get(Membership, ("user-1", "1400001")) is not None
+
+
+def test_a_role_change_updates_the_membership_and_tells_the_person(database, entity_with_two_members):
+    changed = link_event(
+        "entity_link_role_changed", user_id="user-2", role="viewer", previous_role="agent", changed_by="s"
+    )
+    handle(database, handlers.tell_of_link_outcome, changed, outcome="role_changed")
+    assert queued_to(database) == ["two@example.org"]
+    with database.session() as session:
+        assert session.get(Membership, ("user-2", "1400001")).role == "viewer"
+
+
+def test_a_decision_for_someone_not_yet_known_here_raises_so_it_is_retried(database):
+    denied = link_event("entity_link_denied", user_id="user-9", decided_by="s")
+    with pytest.raises(RecipientsNotKnownYet):
+        handle(database, handlers.tell_of_link_outcome, denied, outcome="denied")

@@ -10,7 +10,9 @@ SIGNATURE = "California Secretary of State, Political Reform Division"
 NOT_YOU = "If you did not ask for this, ignore this message; nothing changes."
 
 
-def _compose(subject: str, username: str, paragraphs: list[str], link: tuple[str, str] | None = None) -> NoticeEmail:
+def compose_account_email(
+    subject: str, username: str, paragraphs: list[str], link: tuple[str, str] | None = None
+) -> NoticeEmail:
     """Plain-text and HTML parts saying the same thing, with at most one link."""
     text = [f"Hello {username},", *paragraphs]
     html = [f"<p>Hello {escape(username)},</p>", *(f"<p>{escape(p)}</p>" for p in paragraphs)]
@@ -24,7 +26,7 @@ def _compose(subject: str, username: str, paragraphs: list[str], link: tuple[str
 
 
 def compose_verification_email(*, username: str, url: str, expires: str) -> NoticeEmail:
-    return _compose(
+    return compose_account_email(
         "Confirm your e-mail address for CARS",
         username,
         [
@@ -36,7 +38,7 @@ def compose_verification_email(*, username: str, url: str, expires: str) -> Noti
 
 
 def compose_password_reset_email(*, username: str, url: str, expires: str) -> NoticeEmail:
-    return _compose(
+    return compose_account_email(
         "Reset your CARS password",
         username,
         [f"Someone asked to reset the password of your CARS account. The link works once, until {expires}.", NOT_YOU],
@@ -45,7 +47,7 @@ def compose_password_reset_email(*, username: str, url: str, expires: str) -> No
 
 
 def compose_email_changed_notice(*, username: str, new_email: str) -> NoticeEmail:
-    return _compose(
+    return compose_account_email(
         "The e-mail address of your CARS account changed",
         username,
         [
