@@ -21,7 +21,7 @@ from accounts.vendors.exceptions import (
     VendorNotFound,
     WrongVendorSecret,
 )
-from accounts.vendors.models import Vendor, VendorCredential
+from accounts.vendors.models import Vendor
 from accounts.vendors.schemas import (
     AuthorisationIn,
     AuthorisationListOut,
@@ -103,17 +103,6 @@ def new_credential_out(issued: handlers.IssuedCredential) -> dict[str, Any]:
     }
 
 
-def credential_out(credential: VendorCredential) -> dict[str, Any]:
-    return {
-        "key_id": credential.key_id,
-        "status": credential.status,
-        "created_at": credential.created_at,
-        "rotated_at": credential.rotated_at,
-        "revoked_at": credential.revoked_at,
-        "previous_secret_valid_until": credential.previous_secret_valid_until,
-    }
-
-
 def authorisation_out(named: handlers.NamedAuthorisation) -> dict[str, Any]:
     authorisation = named.authorisation
     return {
@@ -173,7 +162,7 @@ def list_credentials(vendor_id: uuid.UUID) -> dict[str, Any]:
     """The vendor's API keys (never their secrets)."""
     with session_scope() as session:
         credentials = handlers.credentials_of(session, caller(), str(vendor_id))
-        return {"credentials": [credential_out(credential) for credential in credentials]}
+        return {"credentials": credentials}
 
 
 @blueprint.route("/vendors/<uuid:vendor_id>/credentials/<key_id>/rotation", methods=["POST"])
