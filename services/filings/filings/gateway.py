@@ -14,6 +14,7 @@ from cars_shared.web.app import create_gateway, protected, session_scope
 from cars_shared.web.auth import current_principal
 from cars_shared.web.problems import Forbidden, NotFound, Unprocessable, documents_problems, register_problems
 from filings import SERVICE, handlers, permissions
+from filings.deadlines import routes as deadline_routes
 from filings.domain.campaign_statement import CampaignStatement
 from filings.domain.errors import EntityNotFound, FilingRejected, NotPermittedToFile
 from filings.domain.statement_of_organization import CommitteeRegistration
@@ -27,6 +28,9 @@ from filings.schemas import (
     EntityOut,
     FilingOut,
 )
+from filings.submissions import routes as submission_routes
+from filings.vendors import routes as vendor_routes
+from filings.versions import routes as version_routes
 
 T = TypeVar("T")
 
@@ -108,4 +112,15 @@ def filing(filing_id: str) -> Filing:
 
 
 def create_app(**options: Any) -> Flask:
-    return create_gateway(SERVICE, [blueprint], title="CARS filings", **options)
+    return create_gateway(
+        SERVICE,
+        [
+            blueprint,
+            submission_routes.blueprint,
+            version_routes.blueprint,
+            deadline_routes.blueprint,
+            vendor_routes.blueprint,
+        ],
+        title="CARS filings",
+        **options,
+    )

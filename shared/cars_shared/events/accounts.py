@@ -231,3 +231,38 @@ class EmailChanged(Schema):
     username = fields.String(required=True)
     old_email = fields.Email(required=True)
     new_email = fields.Email(required=True)
+
+
+GRANT_EXAMPLE = {
+    "grant_id": "7f3e2d1c-0b9a-4c8d-8e7f-6a5b4c3d2e1f",
+    "partner_id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+    "entity_id": "1400001",
+}
+
+
+@event(
+    "accounts",
+    "partner_access_granted",
+    description="Staff gave a partner (FPPC, Franchise Tax Board auditor) read access to an entity for a period.",
+    example={**GRANT_EXAMPLE, "starts_on": "2026-07-01", "ends_on": "2026-12-31", "granted_by": "staff-1"},
+)
+class PartnerAccessGranted(Schema):
+    grant_id = fields.String(required=True)
+    partner_id = fields.String(required=True)
+    entity_id = fields.String(required=True)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    granted_by = fields.String(required=True)
+
+
+@event(
+    "accounts",
+    "partner_access_revoked",
+    description="Staff ended a partner's read access to an entity before its last day.",
+    example={**GRANT_EXAMPLE, "revoked_by": "staff-1"},
+)
+class PartnerAccessRevoked(Schema):
+    grant_id = fields.String(required=True)
+    partner_id = fields.String(required=True)
+    entity_id = fields.String(required=True)
+    revoked_by = fields.String(required=True)

@@ -1,6 +1,6 @@
 """Events published by filings."""
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from cars_shared.events.registry import event
 
@@ -55,3 +55,160 @@ class FilingAccepted(Schema):
     period_end = fields.Date(required=True, allow_none=True)
     filed_at = fields.AwareDateTime(required=True)
     totals = fields.Dict(keys=fields.String(), values=fields.Decimal(as_string=True), load_default=dict)
+
+
+ENTITY_EXAMPLE_ID = "2000001"
+FILING_EXAMPLE_ID = "b2e1d2ef-1c4b-4a8f-9b51-4a6c7d2e3f40"
+
+
+@event(
+    "filings",
+    "entity_updated",
+    description="A registration amendment changed a filing entity's public record; `changed` names the fields.",
+    example={
+        "entity_id": ENTITY_EXAMPLE_ID,
+        "name": "Friends of Example for Assembly 2026",
+        "entity_type": "recipient_committee",
+        "changed": ["name", "treasurer_name"],
+        "filing_id": "a1f0c1de-0b3a-4f7e-8a40-3f5b6c1d2e3f",
+        "amendment": 1,
+    },
+)
+class EntityUpdated(Schema):
+    entity_id = fields.String(required=True)
+    name = fields.String(required=True)
+    entity_type = fields.String(required=True)
+    changed = fields.List(fields.String(), required=True)
+    filing_id = fields.String(required=True)
+    amendment = fields.Integer(required=True)
+
+
+@event(
+    "filings",
+    "entity_terminated",
+    description="A filing entity ended (Form 410 termination, lobbying registration withdrawn).",
+    example={
+        "entity_id": ENTITY_EXAMPLE_ID,
+        "name": "Friends of Example for Assembly 2026",
+        "entity_type": "recipient_committee",
+        "terminated_on": "2027-01-15",
+        "filing_id": "a1f0c1de-0b3a-4f7e-8a40-3f5b6c1d2e3f",
+    },
+)
+class EntityTerminated(Schema):
+    entity_id = fields.String(required=True)
+    name = fields.String(required=True)
+    entity_type = fields.String(required=True)
+    terminated_on = fields.Date(required=True)
+    filing_id = fields.String(required=True)
+
+
+@event(
+    "filings",
+    "filing_amended",
+    description=(
+        "An amendment replaced a filing; `amendment` is the new version's number, `previous_amendment` the one "
+        "it replaces. Both versions stay readable from filings."
+    ),
+    example={
+        "filing_id": FILING_EXAMPLE_ID,
+        "entity_id": ENTITY_EXAMPLE_ID,
+        "entity_name": "Friends of Example for Assembly 2026",
+        "form": "F460",
+        "form_name": "Recipient Committee Campaign Statement",
+        "previous_amendment": 0,
+        "amendment": 1,
+        "period_start": "2026-01-01",
+        "period_end": "2026-06-30",
+        "filed_at": "2026-08-15T17:00:00+00:00",
+        "totals": {"contributions_received": "1750.00", "expenditures_made": "250.00"},
+    },
+)
+class FilingAmended(FilingAccepted):
+    previous_amendment = fields.Integer(required=True)
+
+
+@event(
+    "filings",
+    "filing_late",
+    description=(
+        "A required filing was not on file by its deadline: `filing_id` is the late filing once it arrives, "
+        "null while it is still missing. Published once per entity, form and period when first found late, "
+        "and again when the missing filing arrives (with its filing_id and final days_late)."
+    ),
+    example={
+        "entity_id": ENTITY_EXAMPLE_ID,
+        "entity_name": "Friends of Example for Assembly 2026",
+        "form": "F460",
+        "form_name": "Recipient Committee Campaign Statement",
+        "period_start": "2026-01-01",
+        "period_end": "2026-06-30",
+        "due_on": "2026-07-31",
+        "days_late": 3,
+        "filing_id": None,
+    },
+)
+class FilingLate(Schema):
+    entity_id = fields.String(required=True)
+    entity_name = fields.String(required=True)
+    form = fields.String(required=True)
+    form_name = fields.String(required=True)
+    period_start = fields.Date(required=True, allow_none=True)
+    period_end = fields.Date(required=True, allow_none=True)
+    due_on = fields.Date(required=True)
+    days_late = fields.Integer(required=True)
+    filing_id = fields.String(required=True, allow_none=True)
+
+
+@event(
+    "filings",
+    "submission_received",
+    description="A submission was stored and waits to be checked. Read by filings itself; carries no content.",
+    example={"submission_id": "3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a9f", "space": "production"},
+)
+class SubmissionReceived(Schema):
+    submission_id = fields.String(required=True)
+    space = fields.String(required=True, validate=validate.OneOf(("production", "sandbox")))
+
+
+@event(
+    "filings",
+    "submission_decided",
+    description=(
+        "Filings finished checking a submission (accepted or rejected), in the production or the sandbox space. "
+        "Read by filings itself (vendor webhooks, certification); carries no filing content."
+    ),
+    example={
+        "submission_id": "3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a9f",
+        "space": "sandbox",
+        "status": "accepted",
+        "vendor_id": "8d0f5a52-3f0e-4a0e-9d7e-2f6b1c9a4e11",
+        "form": "F460",
+        "filing_id": FILING_EXAMPLE_ID,
+        "amendment": 0,
+    },
+)
+class SubmissionDecided(Schema):
+    submission_id = fields.String(required=True)
+    space = fields.String(required=True, validate=validate.OneOf(("production", "sandbox")))
+    status = fields.String(required=True, validate=validate.OneOf(("accepted", "rejected")))
+    vendor_id = fields.String(required=True, allow_none=True)
+    form = fields.String(required=True, allow_none=True)
+    filing_id = fields.String(required=True, allow_none=True)
+    amendment = fields.Integer(required=True, allow_none=True)
+
+
+@event(
+    "filings",
+    "vendor_scenarios_passed",
+    description="A vendor's sandbox submissions passed every certification scenario; staff may now certify it.",
+    example={
+        "vendor_id": "8d0f5a52-3f0e-4a0e-9d7e-2f6b1c9a4e11",
+        "passed_at": "2026-05-04T16:30:00+00:00",
+        "scenarios": ["original_460", "amended_460", "report_497", "rejected_460", "report_615"],
+    },
+)
+class VendorScenariosPassed(Schema):
+    vendor_id = fields.String(required=True)
+    passed_at = fields.AwareDateTime(required=True)
+    scenarios = fields.List(fields.String(), required=True)

@@ -1,0 +1,161 @@
+"""How a form is declared as data: its parts, their fields, and the rules between them.
+
+A new form is a `FormDeclaration`; the checker, the public view and the plain-language names all read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+
+class FormKind(StrEnum):
+    REGISTRATION = "registration"
+    REPORT = "report"
+
+
+class Level(StrEnum):
+    """How bad a problem is: an error rejects the filing, a warning is accepted and shown."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    AMOUNT = "amount"
+    """Dollars and cents, sent as a decimal string such as "1500.00"."""
+    DATE = "date"
+    CODE = "code"
+    """One of the field's `choices`."""
+    BOOLEAN = "boolean"
+    INTEGER = "integer"
+    EMAIL = "email"
+    STATE = "state"
+    ZIP = "zip"
+    ENTITY_ID = "entity_id"
+    """A CARS or legacy CAL-ACCESS filer ID, always text."""
+
+
+class PartKind(StrEnum):
+    RECORD = "record"
+    """One record, such as a cover page or a summary page."""
+    LINES = "lines"
+    """A list of line items, such as Schedule A."""
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    """The plain-language name shown to the public and in problems."""
+    type: FieldType = FieldType.TEXT
+    required: bool = False
+    public: bool = True
+    """False keeps the field out of every public view and every event search reads."""
+    max_length: int = 200
+    choices: tuple[str, ...] = ()
+    within_period: bool = False
+    """A date that must fall inside the filing's period (an error otherwise)."""
+
+
+@dataclass(frozen=True)
+class FieldRef:
+    part: str
+    field: str
+
+    def __str__(self) -> str:
+        return f"{self.part}.{self.field}"
+
+
+@dataclass(frozen=True)
+class RequiredWhen:
+    """Fields a record or line must fill in when `amount_field` is at least `at_least` (itemization)."""
+
+    fields: tuple[str, ...]
+    amount_field: str
+    at_least: Decimal
+    level: Level = Level.ERROR
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    name: str
+    label: str
+    kind: PartKind
+    fields: tuple[FieldSpec, ...]
+    required: bool = False
+    public: bool = True
+    """False keeps the whole part out of public views (its fields' own flags are then ignored)."""
+    conditions: tuple[RequiredWhen, ...] = ()
+    max_lines: int = 100_000
+
+    def field_named(self, name: str) -> FieldSpec:
+        for spec in self.fields:
+            if spec.name == name:
+                return spec
+        raise KeyError(f"part {self.name!r} has no field {name!r}")
+
+
+@dataclass(frozen=True)
+class SumOfLines:
+    """A total must equal the sum of one field over a lines part (summary totals equal their schedules)."""
+
+    total: FieldRef
+    lines: FieldRef
+    level: Level = Level.ERROR
+
+
+@dataclass(frozen=True)
+class SumOfFields:
+    """A total must equal the sum of other fields (a summary line adding up earlier lines)."""
+
+    total: FieldRef
+    addends: tuple[FieldRef, ...]
+    level: Level = Level.ERROR
+
+
+@dataclass(frozen=True)
+class PeriodMatchesCalendar:
+    """The filing's period should be one the filing calendar defines for this form."""
+
+    level: Level = Level.WARNING
+
+
+Rule = SumOfLines | SumOfFields | PeriodMatchesCalendar
+
+
+class EntityEffect(StrEnum):
+    """What accepting a registration does to its filing entity."""
+
+    REGISTERS = "registers"
+    """The original creates the entity; an amendment updates it."""
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class FormDeclaration:
+    code: str
+    name: str
+    kind: FormKind
+    description: str = ""
+    entity_types: tuple[str, ...] = ()
+    """The entity types that file this form (for a registration: the types it may register)."""
+    parts: tuple[PartSpec, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    has_period: bool = False
+    """Reports cover a period (start and end dates); most registrations do not."""
+    effect: EntityEffect = EntityEffect.NONE
+    entity_fields: dict[str, FieldRef] = field(default_factory=dict)
+    """For a registration: the entity's record (name, entity_type, street, ...) read from these fields."""
+    terminates: FieldRef | None = None
+    """For a registration: a date field that, when filled in, terminates the entity from that date."""
+    totals: tuple[FieldRef, ...] = ()
+    """The amounts published with the filing (in filing_accepted and to search)."""
+
+    def part_named(self, name: str) -> PartSpec:
+        for part in self.parts:
+            if part.name == name:
+                return part
+        raise KeyError(f"form {self.code} has no part {name!r}")

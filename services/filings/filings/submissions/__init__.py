@@ -1,0 +1,1 @@
+"""Submissions: receiving, checking and accepting filings, in the production and sandbox spaces."""

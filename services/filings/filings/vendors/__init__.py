@@ -1,0 +1,1 @@
+"""Vendor software: webhooks and the certification scenarios run in the sandbox."""
