@@ -29,6 +29,10 @@ class SearchWorker:
     def on_filing_accepted(self, session: Session, event: dict[str, Any]) -> None:
         handlers.index_filing(session, event, self.index)
 
+    @consumes("filings", "filing_amended")
+    def on_filing_amended(self, session: Session, event: dict[str, Any]) -> None:
+        handlers.index_filing(session, event, self.index)
+
     @consumes("filings", "entity_registered")
     def on_entity_registered(self, session: Session, event: dict[str, Any]) -> None:
         handlers.index_entity(session, event, self.index)

@@ -24,6 +24,11 @@ def _accepted(**changes):
     return read_event(make_event("filings", "filing_accepted", payload))
 
 
+def _amended(**changes):
+    payload = {**_accepted().get("payload"), "amendment": 1, "previous_amendment": 0, **changes}
+    return read_event(make_event("filings", "filing_amended", payload))
+
+
 def _registered(**changes):
     payload = {
         "entity_id": "1400001",
@@ -41,6 +46,12 @@ def _registered(**changes):
 def filing_accepted():
     """Call with payload changes to get a filings.filing_accepted envelope as a consumer receives it."""
     return _accepted
+
+
+@pytest.fixture
+def filing_amended():
+    """Call with payload changes to get a filings.filing_amended envelope as a consumer receives it."""
+    return _amended
 
 
 @pytest.fixture

@@ -58,6 +58,16 @@ def test_late_arriving_older_amendment_changes_nothing_and_announces_nothing(dat
     assert len(queued(database)) == 1
 
 
+def test_amendment_replaces_previous_version_in_search(database, index, filing_accepted, filing_amended):
+    with database.session() as session:
+        handlers.index_filing(session, filing_accepted(), index)
+    with database.session() as session:
+        handlers.index_filing(session, filing_amended(totals={"contributions_received": "1750.00"}), index)
+    document = index.get(f"filing:{FILING_ID}")
+    assert (document.amendment, str(document.totals["contributions_received"])) == (1, "1750.00")
+    assert index.count() == 1
+
+
 def test_announcement_is_rolled_back_with_the_handling_transaction(database, index, filing_accepted):
     with pytest.raises(RuntimeError), database.session() as session:
         handlers.index_filing(session, filing_accepted(), index)
