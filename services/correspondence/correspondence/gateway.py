@@ -12,6 +12,7 @@ from cars_shared.web.app import create_gateway, protected, session_scope
 from cars_shared.web.auth import current_principal
 from cars_shared.web.problems import NotFound, Problem
 from correspondence import handlers, permissions
+from correspondence.access_code_letters import routes as access_code_letter_routes
 from correspondence.blob_store import BlobStore, configured_blob_store
 from correspondence.domain.access import Reader
 from correspondence.models import Correspondence
@@ -85,6 +86,8 @@ def pdf(correspondence_id: Any) -> Response:
 
 
 def create_app(*, blob_store: BlobStore | None = None, **options: Any) -> Flask:
-    app = create_gateway("correspondence", [blueprint], title="CARS correspondence", **options)
+    app = create_gateway(
+        "correspondence", [blueprint, access_code_letter_routes.blueprint], title="CARS correspondence", **options
+    )
     app.extensions["correspondence.blobs"] = blob_store or configured_blob_store()
     return app

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
-from cars_shared.web.auth import Principal
-from correspondence.domain.access import Reader
+from cars_shared.web.auth import Principal, current_principal
+from cars_shared.web.problems import Forbidden
+from correspondence.domain.access import STAFF_ROLE, Reader
 
 
 def linked_entity_ids(claims: dict[str, Any]) -> set[str]:
@@ -41,3 +43,23 @@ def reader_of(principal: Principal, projected_entity_ids: Collection[str], now: 
         roles=principal.roles,
         entity_ids=frozenset(entity_ids | set(projected_entity_ids)),
     )
+
+
+def require_print_queue_clerk(principal: Principal) -> None:
+    """The print queue of access code letters is worked by staff only, signed in with their second factor."""
+    if STAFF_ROLE not in principal.roles:
+        raise Forbidden("Only staff of the Political Reform Division work the print queue.")
+    # Only tokens that state the claim are judged by it: tokens minted before accounts added it carry none.
+    if principal.claims.get("mfa", True) is not True:
+        raise Forbidden("Sign in with your second factor (MFA) to work the print queue.")
+
+
+def print_queue_clerks_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Refuse anyone but a print queue clerk before the request is even read (below `protected`)."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        require_print_queue_clerk(current_principal())
+        return view(*args, **kwargs)
+
+    return wrapper

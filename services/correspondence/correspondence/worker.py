@@ -3,11 +3,16 @@
 from typing import Any
 
 from nameko.extensions import DependencyProvider
+from nameko.timer import timer
 from sqlalchemy.orm import Session
 
 from cars_shared.worker import ServiceStore, consumes
 from correspondence import handlers
+from correspondence.access_code_letters import handlers as access_code_letters
 from correspondence.blob_store import BlobStore, configured_blob_store
+
+# Letters whose code expired unmailed leave the print queue (their PDFs destroyed) within this many seconds.
+EXPIRY_SWEEP_SECONDS = 3600
 
 
 class Blobs(DependencyProvider):
@@ -40,3 +45,12 @@ class CorrespondenceWorker:
     @consumes("accounts", "entity_link_revoked")
     def on_entity_link_revoked(self, session: Session, event: dict[str, Any]) -> None:
         handlers.withdraw_entity_access(session, event)
+
+    @consumes("accounts", "entity_access_code_issued")
+    def on_entity_access_code_issued(self, session: Session, event: dict[str, Any]) -> None:
+        access_code_letters.receive_access_code(session, event)
+
+    @timer(interval=EXPIRY_SWEEP_SECONDS, eager=True)
+    def expire_unmailed_letters(self) -> None:
+        with self.store.database.session() as session:
+            access_code_letters.expire_letters(session)

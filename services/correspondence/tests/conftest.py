@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -29,6 +29,42 @@ def _fee_assessed(
 def _link_approved(user_id="user-1", entity_id="1400001", role="officer", *, as_received=True):
     event = make_event("accounts", "entity_link_approved", {"user_id": user_id, "entity_id": entity_id, "role": role})
     return read_event(event) if as_received else event
+
+
+ACCESS_CODE = "K7QM-3XWP-9RTD-HV2F"
+ADDRESS_OF_RECORD = {"street": "1500 11th Street", "city": "Sacramento", "state": "CA", "zip": "95814"}
+
+
+def _access_code_issued(
+    code_id="code-1",
+    entity_id="1400001",
+    entity_name="Friends of Example",
+    mailing_address=ADDRESS_OF_RECORD,
+    access_code=ACCESS_CODE,
+    expires_on=None,
+    *,
+    as_received=True,
+):
+    event = make_event(
+        "accounts",
+        "entity_access_code_issued",
+        {
+            "code_id": code_id,
+            "entity_id": entity_id,
+            "entity_name": entity_name,
+            "mailing_address": mailing_address,
+            "access_code": access_code,
+            "expires_on": expires_on or date.today() + timedelta(days=90),
+            "issued_by": "staff-1",
+        },
+    )
+    return read_event(event) if as_received else event
+
+
+@pytest.fixture
+def access_code_issued():
+    """Call with changes to get an accounts.entity_access_code_issued event (as_received=False: as sent)."""
+    return _access_code_issued
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from alembic.migration import MigrationContext
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+import correspondence.access_code_letters.models  # noqa: F401 - the print queue tables are compared too
 from cars_shared.messaging_tables import metadata as messaging_metadata
 from cars_shared.messaging_tables import outbox
 from correspondence import handlers
