@@ -8,6 +8,7 @@ import sys
 from dataclasses import asdict
 
 from cars_shared.config import AMQP_URI, SERVICES
+from cars_shared.events.registry import redacted
 from cars_shared.parking import ParkingLot
 
 
@@ -24,7 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         rows = lot.replay(args.event_id)
     for row in rows:
-        sys.stdout.write(json.dumps(asdict(row)) + "\n")
+        # Secrets stay in the parked message for replay but are never printed.
+        sys.stdout.write(json.dumps({**asdict(row), "body": redacted(row.body)}) + "\n")
     sys.stderr.write(f"{len(rows)} message(s) {'parked' if args.action == 'list' else 'replayed'}\n")
     return 0
 

@@ -1,13 +1,13 @@
 import json
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from marshmallow import ValidationError
 
 from cars_shared.events import make_event
 from cars_shared.events.envelope import read_event
-from cars_shared.events.registry import PRODUCERS, load_all
+from cars_shared.events.registry import PRODUCERS, load_all, redacted
 from cars_shared.logging import bound_contextvars
 
 SPECS = load_all()
@@ -131,3 +131,22 @@ def test_read_event_refuses_an_unknown_event_as_invalid(changes):
     with pytest.raises(ValidationError) as refused:
         read_event(envelope)
     assert "type" in refused.value.messages
+
+
+def test_secret_payload_fields_are_masked_for_operators_and_nothing_else():
+    reset = make_event(
+        "accounts",
+        "password_reset_requested",
+        {
+            "user_id": "u-1",
+            "username": "jdoe",
+            "email": "jdoe@example.org",
+            "reset_url": "http://127.0.0.1:8000/account/reset-password#token=abc",
+            "expires_at": datetime(2026, 3, 2, 13, 0, tzinfo=UTC),
+        },
+    )
+    masked = redacted(reset)
+    assert masked["payload"]["reset_url"] == "[secret]"
+    assert masked["payload"]["username"] == "jdoe"
+    assert reset["payload"]["reset_url"].endswith("token=abc")
+    assert redacted({"producer": "elsewhere", "payload": {"reset_url": "x"}})["payload"]["reset_url"] == "x"

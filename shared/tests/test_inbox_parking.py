@@ -242,6 +242,32 @@ def test_parking_cli_lists_and_replays(consumer, amqp_vhost, capsys):
     assert capsys.readouterr().out == ""
 
 
+def test_parking_cli_never_prints_a_secret_but_replays_it(consumer, amqp_vhost, capsys):
+    queue = declare_queue(amqp_vhost, "evt-accounts-entity_access_code_issued--correspondence.on_code")
+    payload = {
+        "code_id": "5e2d8c1b-9a7f-4e3d-b6c5-1a0f9e8d7c6b",
+        "entity_id": "1400001",
+        "entity_name": "Friends of Example",
+        "mailing_address": None,
+        "access_code": "K7QM-3XWP-9RTD-HV2F",
+        "expires_on": date(2026, 9, 30),
+        "issued_by": "staff-1",
+    }
+    event = make_event("accounts", "entity_access_code_issued", payload)
+    consumer.handle("correspondence.on_code", queue.name, event, lambda session, event: 1 / 0)
+    capsys.readouterr()
+
+    parking_cli.main(["list", "notify", "--amqp-uri", amqp_vhost])
+    listed = capsys.readouterr().out
+    assert "K7QM-3XWP-9RTD-HV2F" not in listed
+    assert json.loads(listed)["body"]["payload"]["access_code"] == "[secret]"
+
+    parking_cli.main(["replay", "notify", "--amqp-uri", amqp_vhost])
+    assert "K7QM-3XWP-9RTD-HV2F" not in capsys.readouterr().out
+    [replayed] = take_all(amqp_vhost, queue)
+    assert json.loads(replayed.body)["payload"]["access_code"] == "K7QM-3XWP-9RTD-HV2F"
+
+
 def test_parking_cli_reads_the_broker_from_amqp_uri(consumer, amqp_vhost, capsys, monkeypatch):
     consumer.handle(CONSUMER, QUEUE, fee_assessed(), lambda session, event: 1 / 0)
     monkeypatch.setenv("AMQP_URI", amqp_vhost)

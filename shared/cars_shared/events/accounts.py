@@ -149,6 +149,7 @@ class MailingAddress(Schema):
         "address of record. SECRET: `access_code` is for correspondence's letter only; never log, index or "
         "show it elsewhere (accounts keeps only its hash)."
     ),
+    secret=("access_code",),
     example={
         "code_id": "5e2d8c1b-9a7f-4e3d-b6c5-1a0f9e8d7c6b",
         "entity_id": "1400001",
@@ -176,6 +177,7 @@ class EntityAccessCodeIssued(Schema):
         "A person must confirm an e-mail address (after sign-up or an address change); notify e-mails the link. "
         "SECRET: `verification_url` holds a single-use token; never log, index or show it elsewhere."
     ),
+    secret=("verification_url",),
     example={
         "user_id": "4b7c1c1e-4a65-4c8e-9a57-0d4c6f4d3b1a",
         "username": "jdoe",
@@ -199,6 +201,7 @@ class EmailVerificationRequested(Schema):
         "A person asked to reset a forgotten password; notify e-mails the link. "
         "SECRET: `reset_url` holds a single-use token; never log, index or show it elsewhere."
     ),
+    secret=("reset_url",),
     example={
         "user_id": "4b7c1c1e-4a65-4c8e-9a57-0d4c6f4d3b1a",
         "username": "jdoe",
