@@ -55,6 +55,17 @@ ACCOUNTS_SIGNING_KEY_FILE = declare(
     "",
     "File holding the signing key; created on first use (default VAR_DIR/accounts-signing-key.pem).",
 )
+ACCOUNTS_DATA_KEY = declare(
+    "ACCOUNTS_DATA_KEY",
+    "",
+    "Keys (base64 of 32 bytes, comma-separated, newest first) that encrypt TOTP secrets and signing keys at rest; "
+    "the first encrypts, every one decrypts.",
+)
+ACCOUNTS_DATA_KEY_FILE = declare(
+    "ACCOUNTS_DATA_KEY_FILE",
+    "",
+    "File holding the data keys, one a line, newest first; created on first use (default VAR_DIR/accounts-data-key).",
+)
 ACCESS_TOKEN_TTL_SECONDS = declare("ACCESS_TOKEN_TTL_SECONDS", "900", "Lifetime of an access token in seconds.")
 LOG_LEVEL = declare("LOG_LEVEL", "INFO", "Log level of every process.")
 PORT = declare("PORT", "8000", "Port of the local front door.")

@@ -214,3 +214,10 @@ def test_accounts_worker_and_gateway_share_one_signing_key(services):
         definition = services[f"accounts-{role}"]
         assert "accounts-keys:/var/lib/cars/keys" in definition["volumes"]
         assert environment(definition)["ACCOUNTS_SIGNING_KEY_FILE"] == "/var/lib/cars/keys/accounts-signing-key.pem"
+
+
+def test_accounts_migration_worker_and_gateway_share_one_data_key(services):
+    for name in ("accounts-migrate", "accounts-worker", "accounts-gateway"):
+        definition = services[name]
+        assert "accounts-keys:/var/lib/cars/keys" in definition["volumes"]
+        assert environment(definition)["ACCOUNTS_DATA_KEY_FILE"] == "/var/lib/cars/keys/accounts-data-key"

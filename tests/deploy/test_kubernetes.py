@@ -229,6 +229,12 @@ def test_workers_and_gateways_get_the_broker_and_the_signing_key_where_needed(by
         env = {item["name"] for item in pod_spec(by_kind[("Deployment", f"{service}-{role}")])["containers"][0]["env"]}
         assert "AMQP_URI" in env
         assert ("ACCOUNTS_SIGNING_KEY" in env) == (service == "accounts")
+        assert ("ACCOUNTS_DATA_KEY" in env) == (service == "accounts")
+
+
+def test_the_accounts_migration_gets_the_data_key_it_seals_secrets_with(by_kind):
+    env = {item["name"]: item for item in pod_spec(by_kind[("Job", "accounts-migrate")])["containers"][0]["env"]}
+    assert env["ACCOUNTS_DATA_KEY"]["valueFrom"]["secretKeyRef"]["key"] == "accounts-data-key"
 
 
 def test_jwks_url_points_at_the_accounts_gateway_service(by_kind, config_map):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app
 from flask_smorest import Blueprint
 
 from accounts import handlers
@@ -32,6 +31,7 @@ from accounts.exceptions import (
     UsernameTaken,
 )
 from accounts.links import routes as links_routes
+from accounts.request_origin import client_address, user_agent
 from accounts.schemas import (
     AcceptedOut,
     EmailChangeIn,
@@ -116,20 +116,6 @@ PROBLEMS: dict[type[Exception], ProblemFactory] = {
 
 def key_ring() -> KeyRing:
     return current_app.extensions["accounts.key_ring"].get()
-
-
-def client_address() -> str:
-    """The caller's address as the nearest proxy (the front door or the ingress) saw it, if it is an address."""
-    for candidate in (request.access_route[-1] if request.access_route else None, request.remote_addr):
-        try:
-            return str(ipaddress.ip_address((candidate or "").strip()))
-        except ValueError:
-            continue
-    return ""
-
-
-def user_agent() -> str:
-    return "".join(char for char in request.headers.get("User-Agent", "") if char.isprintable())[:200]
 
 
 def keeping_refusals() -> Any:

@@ -12,8 +12,10 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from accounts.audit.log import FAILURE, REFUSED, SUCCESS, record
+from accounts.data_keys import data_key_ring
 from accounts.domain import one_time_token, recovery_codes, sessions, throttling, totp
 from accounts.domain.mfa_policy import authentication_methods, mfa_required, used_mfa
 from accounts.domain.password_hashing import dummy_hash, hash_password, needs_rehash, verify_password
@@ -857,3 +859,39 @@ def retire_signing_keys(session: Session, now: datetime | None = None) -> list[s
         stored.retired_at = now
         record(session, actor_id=None, action="signing_key.retire", target=stored.kid, outcome=SUCCESS, client=None)
     return [stored.kid for stored in older]
+
+
+# --- data keys -----------------------------------------------------------------------------------------------
+
+RESEAL_BATCH = 500
+
+
+def reseal_secrets(session: Session) -> int:
+    """Seal every TOTP secret and signing key again with the newest data key (before an older key is dropped).
+
+    Returns how many values were sealed again.
+    """
+    resealed = 0
+    has_secret = User.mfa_secret.is_not(None) | User.mfa_pending_secret.is_not(None)
+    after = ""
+    while batch := list(
+        session.scalars(select(User).where(has_secret, User.id > after).order_by(User.id).limit(RESEAL_BATCH))
+    ):
+        for user in batch:
+            for attribute in ("mfa_secret", "mfa_pending_secret"):
+                if getattr(user, attribute) is not None:
+                    # Marked changed, the value is written, and so sealed, with the newest key.
+                    flag_modified(user, attribute)
+                    resealed += 1
+        session.flush()
+        after = batch[-1].id
+    for stored in session.scalars(select(SigningKeyRecord)):
+        flag_modified(stored, "private_pem")
+        resealed += 1
+    session.flush()
+    current = data_key_ring().current.kid
+    detail = {"values": resealed}
+    record(
+        session, actor_id=None, action="data_key.reseal", target=current, outcome=SUCCESS, client=None, detail=detail
+    )
+    return resealed

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from accounts.sealed_text import SealedText
 from cars_shared.db_types import UtcDateTime
 
 DEFAULT_ROLES = ("filer",)
+# Where each sealed value is stored: a value moved to another column no longer opens.
+TOTP_COLUMN = "users.mfa_secret"
+PENDING_TOTP_COLUMN = "users.mfa_pending_secret"
+SIGNING_KEY_COLUMN = "signing_keys.private_pem"
 
 
 class Base(DeclarativeBase):
@@ -29,9 +34,9 @@ class User(Base):
     roles: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(DEFAULT_ROLES))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     email_verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True, default=None)
-    # The TOTP secret must be readable to check codes, so it is stored as issued (base32).
-    mfa_secret: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
-    mfa_pending_secret: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
+    # The TOTP secret must be readable to check codes, so it is encrypted (not hashed) with the data keys.
+    mfa_secret: Mapped[str | None] = mapped_column(SealedText(TOTP_COLUMN), nullable=True, default=None)
+    mfa_pending_secret: Mapped[str | None] = mapped_column(SealedText(PENDING_TOTP_COLUMN), nullable=True, default=None)
     mfa_enabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True, default=None)
     mfa_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None)
 
@@ -142,6 +147,6 @@ class SigningKeyRecord(Base):
     __tablename__ = "signing_keys"
 
     kid: Mapped[str] = mapped_column(String(64), primary_key=True)
-    private_pem: Mapped[str] = mapped_column(Text)
+    private_pem: Mapped[str] = mapped_column(SealedText(SIGNING_KEY_COLUMN))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     retired_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True, default=None)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -18,6 +16,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from accounts.key_files import create_secret_file
 from cars_shared.config import ACCESS_TOKEN_TTL_SECONDS, ACCOUNTS_SIGNING_KEY, ACCOUNTS_SIGNING_KEY_FILE, var_path
 from cars_shared.web.auth import ALGORITHM, TokenVerifier, sign_access_token
 from cars_shared.web.problems import Unauthorized
@@ -56,21 +55,7 @@ def private_key_from_pem(pem: bytes) -> Ed25519PrivateKey:
 
 def create_key_file(path: Path) -> None:
     """Write a new key to `path` unless one is there; when processes race, exactly one key wins."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), 0o600)
-            handle.write(pem_of(Ed25519PrivateKey.generate()))
-            handle.flush()
-            os.fsync(handle.fileno())
-        # link() refuses an existing target, so a complete file appears at `path` once, atomically.
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            pass
-    finally:
-        os.unlink(temporary)
+    create_secret_file(path, pem_of(Ed25519PrivateKey.generate()))
 
 
 def key_file_path() -> Path:

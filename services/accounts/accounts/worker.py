@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from accounts import handlers
 from accounts.links import handlers as link_handlers
+from accounts.vendors import handlers as vendor_handlers
 from cars_shared.worker import ServiceStore, consumes
 
 
@@ -20,3 +21,7 @@ class AccountsWorker:
     @consumes("filings", "entity_registered")
     def on_entity_registered_record_origin(self, session: Session, event: dict[str, Any]) -> None:
         link_handlers.record_entity(session, event)
+
+    @consumes("filings", "vendor_scenarios_passed")
+    def on_vendor_scenarios_passed(self, session: Session, event: dict[str, Any]) -> None:
+        vendor_handlers.record_scenarios_passed(session, event)

@@ -195,6 +195,35 @@ def test_an_officer_without_mfa_gets_a_token_saying_mfa_is_required_but_missing(
     assert (token_claims["mfa_required"], token_claims["mfa"]) == (True, False)
 
 
+PERSON_CLAIMS = ("entities", "email_verified", "mfa")
+
+
+def person_claims(client, tokens):
+    """The claims gateways judge a person by, from the access token of a sign-in or refresh answer."""
+    token_claims = claims(client, tokens["access_token"])
+    return {name: token_claims[name] for name in PERSON_CLAIMS}
+
+
+def test_every_sign_in_path_and_every_refresh_state_entities_email_verification_and_mfa(client, database):
+    user_id = sign_up(client)
+    by_password = sign_in(client).json
+    assert person_claims(client, by_password) == {"entities": [], "email_verified": False, "mfa": False}
+    (token,) = emailed_tokens(database, "email_verification_requested")
+    client.post("/api/accounts/email-verifications", json={"token": token})
+    with database.session() as session:
+        handlers.link_registrant_to_entity(session, {"payload": {"entity_id": "1400001", "registered_by": user_id}})
+    officer = [{"entity_id": "1400001", "role": "officer"}]
+    refreshed = client.post("/api/accounts/sessions/refresh", json={"refresh_token": by_password["refresh_token"]})
+    assert person_claims(client, refreshed.json) == {"entities": officer, "email_verified": True, "mfa": False}
+    secret, _codes = enrol(client, refreshed.json["access_token"])
+    challenge = sign_in(client).json["challenge"]
+    code = pyotp.TOTP(secret).at(int(time.time()) + 30)
+    by_mfa = client.post("/api/accounts/sessions/mfa", json={"challenge": challenge, "code": code}).json
+    assert person_claims(client, by_mfa) == {"entities": officer, "email_verified": True, "mfa": True}
+    refreshed = client.post("/api/accounts/sessions/refresh", json={"refresh_token": by_mfa["refresh_token"]})
+    assert person_claims(client, refreshed.json) == {"entities": officer, "email_verified": True, "mfa": True}
+
+
 def test_disabling_mfa_needs_the_password_and_a_code(client):
     sign_up(client)
     token = sign_in(client).json["access_token"]

@@ -1,12 +1,17 @@
 from datetime import UTC, date, datetime, timedelta
 
+import jwt
 import pytest
+from sqlalchemy import select
 
 from accounts import handlers as account_handlers
+from accounts.audit.models import AuditEntry
+from accounts.domain.throttling import CLAIMS_PER_ENTITY
 from accounts.gateway import create_app
 from accounts.links import handlers
 from accounts.signing_key import SigningKey
 from cars_shared.events import make_event
+from cars_shared.messaging_tables import outbox
 
 PASSWORD = "quiet river stone"
 ADDRESS = {"street": "1500 11th Street", "city": "Sacramento", "state": "CA", "zip": "95814"}
@@ -177,3 +182,53 @@ def test_sign_in_puts_links_and_partner_grants_in_the_token(client, people, data
         else:
             assert [grant["entity_id"] for grant in claims["partner_grants"]] == ["2000001"]
             assert claims["roles"] == ["partner"]
+
+
+def issued_letter_code(client, people, database):
+    issued = client.post(
+        "/api/accounts/admin/access-codes", json={"entity_ids": ["1400001"]}, headers=people["staff"]["headers"]
+    )
+    assert issued.status_code == 201
+    with database.session() as session:
+        letter = session.scalar(select(outbox.c.envelope).where(outbox.c.event_type == "entity_access_code_issued"))
+    return letter["payload"]["access_code"]
+
+
+def test_too_many_wrong_codes_answer_429_with_retry_after_even_for_the_right_code(client, people, database):
+    code = issued_letter_code(client, people, database)
+    headers = {**people["asker"]["headers"], "X-Forwarded-For": "198.51.100.9"}
+    wrong = {"entity_id": "1400001", "role": "officer", "access_code": "AAAA-AAAA-AAAA-AAAA"}
+    for _ in range(CLAIMS_PER_ENTITY.limit):
+        refused = client.post("/api/accounts/links", json=wrong, headers=headers)
+        assert refused.status_code == 409 and refused.json["errors"][0]["field"] == "access_code"
+    locked = client.post("/api/accounts/links", json={**wrong, "access_code": code}, headers=headers)
+    assert locked.status_code == 429
+    assert locked.headers["Content-Type"] == "application/problem+json"
+    assert 0 < int(locked.headers["Retry-After"]) <= CLAIMS_PER_ENTITY.window.total_seconds()
+    assert locked.json["errors"][0]["field"] == "access_code"
+    assert "try again" in locked.json["detail"]
+    assert client.get("/api/accounts/links", headers=people["asker"]["headers"]).json["items"] == []
+    with database.session() as session:
+        failures = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "entity_claim", AuditEntry.outcome == "failure")
+        ).all()
+    assert [(entry.actor_id, entry.target, entry.client) for entry in failures] == [
+        (people["asker"]["id"], "entity:1400001", "198.51.100.9")
+    ] * CLAIMS_PER_ENTITY.limit
+
+
+def test_a_revoked_partner_grant_leaves_the_token_at_the_next_refresh(client, people, database):
+    today = datetime.now(UTC).date()
+    with database.session() as session:
+        staff = handlers.Caller(people["staff"]["id"])
+        grant = handlers.grant_partner_access(
+            session, staff, people["partner"]["id"], "2000001", today, today + timedelta(days=30)
+        )
+    signed_in = client.post("/api/accounts/sessions", json={"username": "auditor1", "password": PASSWORD}).json
+    claims = jwt.decode(signed_in["access_token"], options={"verify_signature": False})
+    assert [item["entity_id"] for item in claims["partner_grants"]] == ["2000001"]
+    revoked = client.post(f"/api/accounts/admin/partner-grants/{grant.id}/revoke", headers=people["staff"]["headers"])
+    assert revoked.status_code == 200
+    refreshed = client.post("/api/accounts/sessions/refresh", json={"refresh_token": signed_in["refresh_token"]})
+    assert refreshed.status_code == 200
+    assert jwt.decode(refreshed.json["access_token"], options={"verify_signature": False})["partner_grants"] == []

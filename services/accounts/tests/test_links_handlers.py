@@ -6,10 +6,12 @@ from sqlalchemy import select
 from accounts import handlers as account_handlers
 from accounts.audit.models import AuditEntry
 from accounts.domain.entity_links import LinkRuleBroken, NotPermitted
+from accounts.domain.throttling import CLAIMS_PER_CLAIMANT, CLAIMS_PER_CLIENT, CLAIMS_PER_ENTITY
 from accounts.links import handlers
+from accounts.links.claim_attempts import AccessCodeRefused, TooManyClaimAttempts
 from accounts.links.claims import entity_claims
 from accounts.links.handlers import Caller, EntityUnknown
-from accounts.links.models import EntityAccessCode
+from accounts.links.models import AccessCodeFailure, EntityAccessCode
 from accounts.models import EntityLink, User
 from cars_shared.events import make_event
 from cars_shared.messaging_tables import outbox
@@ -269,3 +271,176 @@ def test_the_console_bootstraps_the_first_administrator(database, monkeypatch, c
     with database.session() as session:
         entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "administered_user_created"))
         assert (entry.actor_id, entry.client, entry.action) == (None, "console", "administered_user_created")
+
+
+# --- failed access codes: audited and throttled --------------------------------------------------------------
+
+WRONG_CODE = "AAAA-AAAA-AAAA-AAAA"
+
+
+def attempt(database, caller, entity_id, code):
+    """A claim in a unit of work that keeps what a refusal recorded, as the gateway runs it."""
+    with account_handlers.keeping_refusals(database.session) as session:
+        return handlers.request_link(session, caller, entity_id, "officer", {"access_code": code})
+
+
+def issued_code(database, staff, entity_id):
+    run(database, handlers.issue_access_codes, staff, [entity_id])
+    return events_of(database, "entity_access_code_issued")[-1]["access_code"]
+
+
+def claim_entries(database):
+    with database.session() as session:
+        entries = session.scalars(
+            select(AuditEntry).where(AuditEntry.action.startswith("entity_claim")).order_by(AuditEntry.sequence)
+        )
+        return [
+            (entry.action, entry.outcome, entry.actor_id, entry.target, entry.client, entry.detail) for entry in entries
+        ]
+
+
+def fail_many(database, caller, entity_id, times):
+    for _ in range(times):
+        with pytest.raises(AccessCodeRefused):
+            attempt(database, caller, entity_id, WRONG_CODE)
+
+
+def test_a_wrong_code_is_audited_with_who_which_entity_and_where_but_never_the_code(database):
+    claimant = person(database, "treasurer1")
+    entity_id = legacy_entity(database)
+    with pytest.raises(AccessCodeRefused) as refused:
+        attempt(database, claimant, entity_id, WRONG_CODE)
+    assert refused.value.field == "access_code"
+    assert claim_entries(database) == [
+        (
+            "entity_claim",
+            "failure",
+            claimant.user_id,
+            f"entity:{entity_id}",
+            "203.0.113.7",
+            {"proof": "access_code", "reason": "not_valid"},
+        )
+    ]
+    with database.session() as session:
+        everything = " ".join(str(row) for row in session.execute(select(AuditEntry.__table__)).all())
+    assert WRONG_CODE not in everything and WRONG_CODE.replace("-", "") not in everything
+
+
+def test_five_wrong_codes_lock_the_entity_even_for_the_right_code_until_the_lock_ends(database):
+    staff, claimant = person(database, "clerk1", ("staff",)), person(database, "treasurer1")
+    entity_id = legacy_entity(database)
+    code = issued_code(database, staff, entity_id)
+    fail_many(database, claimant, entity_id, CLAIMS_PER_ENTITY.limit)
+    with pytest.raises(TooManyClaimAttempts) as locked:
+        attempt(database, claimant, entity_id, code)
+    assert 0 < locked.value.retry_after <= CLAIMS_PER_ENTITY.window.total_seconds()
+    assert run(database, entity_claims, claimant.user_id)["entities"] == []
+    entries = claim_entries(database)
+    lockouts = [entry for entry in entries if entry[0] == "entity_claim.lockout"]
+    assert {entry[5]["scope"] for entry in lockouts} == {"claimant", "entity"}
+    assert entries[-1][1:2] == ("refused",) and entries[-1][5]["reason"] == "locked_out"
+    with database.session() as session:
+        for failure in session.scalars(select(AccessCodeFailure)):
+            failure.failed_at -= CLAIMS_PER_ENTITY.window
+    link = attempt(database, claimant, entity_id, code)
+    assert (link.status, link.role) == ("approved", "officer")
+
+
+def test_wrong_codes_from_many_people_lock_the_entity_for_everyone(database):
+    staff = person(database, "clerk1", ("staff",))
+    entity_id = legacy_entity(database)
+    code = issued_code(database, staff, entity_id)
+    for number in range(CLAIMS_PER_ENTITY.limit):
+        fail_many(database, person(database, f"guesser{number}"), entity_id, 1)
+    with pytest.raises(TooManyClaimAttempts):
+        attempt(database, person(database, "treasurer1"), entity_id, code)
+
+
+def test_one_person_guessing_codes_of_many_entities_is_locked_out_of_every_claim(database):
+    staff, guesser = person(database, "clerk1", ("staff",)), person(database, "guesser1")
+    for number in range(CLAIMS_PER_CLAIMANT.limit):
+        fail_many(database, guesser, legacy_entity(database, f"14000{number:02d}"), 1)
+    entity_id = legacy_entity(database, "1499999")
+    code = issued_code(database, staff, entity_id)
+    with pytest.raises(TooManyClaimAttempts):
+        attempt(database, guesser, entity_id, code)
+    assert attempt(database, person(database, "treasurer1"), entity_id, code).status == "approved"
+
+
+def test_many_people_guessing_from_one_address_lock_that_address_out(database):
+    staff = person(database, "clerk1", ("staff",))
+    guessers = [person(database, f"guesser{number}") for number in range(4)]
+    entities = [legacy_entity(database, f"14000{number:02d}") for number in range(CLAIMS_PER_CLIENT.limit // 4)]
+    for guesser in guessers:
+        for entity_id in entities:
+            fail_many(database, guesser, entity_id, 1)
+    entity_id = legacy_entity(database, "1499999")
+    code = issued_code(database, staff, entity_id)
+    with pytest.raises(TooManyClaimAttempts):
+        attempt(database, person(database, "treasurer1"), entity_id, code)
+    elsewhere = Caller(person(database, "treasurer2").user_id, "198.51.100.20")
+    assert attempt(database, elsewhere, entity_id, code).status == "approved"
+    assert any(
+        entry[0] == "entity_claim.lockout" and entry[5]["scope"] == "client" for entry in claim_entries(database)
+    )
+
+
+def test_a_code_for_an_entity_claimed_already_counts_as_a_failed_attempt(database):
+    staff, claimant, latecomer = (
+        person(database, "clerk1", ("staff",)),
+        person(database, "treasurer1"),
+        person(database, "treasurer2"),
+    )
+    entity_id = legacy_entity(database)
+    code = issued_code(database, staff, entity_id)
+    attempt(database, claimant, entity_id, code)
+    with pytest.raises(AccessCodeRefused):
+        attempt(database, latecomer, entity_id, code)
+    entries = claim_entries(database)
+    assert [(entry[0], entry[1], entry[2]) for entry in entries] == [
+        ("entity_claimed", "success", claimant.user_id),
+        ("entity_claim", "failure", latecomer.user_id),
+    ]
+    assert entries[-1][5] == {"proof": "access_code", "reason": "not_claimable"}
+
+
+# --- partner grants are announced ----------------------------------------------------------------------------
+
+
+def test_granting_and_revoking_partner_access_queue_their_events_once(database):
+    staff, partner = person(database, "clerk1", ("staff",)), person(database, "ftb1", ("partner",))
+    today = datetime.now(UTC).date()
+    ends = today + timedelta(days=90)
+    grant = run(database, handlers.grant_partner_access, staff, partner.user_id, "1400001", today, ends)
+    assert events_of(database, "partner_access_granted") == [
+        {
+            "grant_id": grant.id,
+            "partner_id": partner.user_id,
+            "entity_id": "1400001",
+            "starts_on": today.isoformat(),
+            "ends_on": ends.isoformat(),
+            "granted_by": staff.user_id,
+        }
+    ]
+    for _ in range(2):
+        run(database, handlers.revoke_partner_access, staff, grant.id)
+    assert events_of(database, "partner_access_revoked") == [
+        {"grant_id": grant.id, "partner_id": partner.user_id, "entity_id": "1400001", "revoked_by": staff.user_id}
+    ]
+
+
+def test_a_grant_and_its_event_commit_or_roll_back_together(database):
+    staff, partner = person(database, "clerk1", ("staff",)), person(database, "ftb1", ("partner",))
+    today = datetime.now(UTC).date()
+    with pytest.raises(RuntimeError), database.session() as session:
+        handlers.grant_partner_access(session, staff, partner.user_id, "1400001", today, today)
+        raise RuntimeError("the transaction fails after the event was queued")
+    assert events_of(database, "partner_access_granted") == []
+    assert run(database, handlers.partner_grants, staff, partner.user_id, 10) == []
+
+
+def test_a_grant_that_has_not_started_is_not_in_the_claims_yet(database):
+    staff, partner = person(database, "clerk1", ("staff",)), person(database, "ftb1", ("partner",))
+    tomorrow = datetime.now(UTC).date() + timedelta(days=1)
+    run(database, handlers.grant_partner_access, staff, partner.user_id, "1400001", tomorrow, tomorrow)
+    assert run(database, entity_claims, partner.user_id)["partner_grants"] == []

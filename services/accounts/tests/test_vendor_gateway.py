@@ -9,7 +9,11 @@ from accounts.domain.audit_chain import verify_chain
 from accounts.domain.vendor_credentials import MAX_FAILURES
 from accounts.gateway import create_app
 from accounts.signing_key import SigningKey
-from accounts.vendors.models import VendorCredential
+from accounts.vendors import handlers as vendor_handlers
+from accounts.vendors.exceptions import VendorNotFound
+from accounts.vendors.models import Vendor, VendorCredential
+from cars_shared.events import make_event
+from cars_shared.events.envelope import read_event
 from cars_shared.messaging_tables import outbox
 from cars_shared.web.auth import TokenVerifier, sign_access_token
 
@@ -78,6 +82,20 @@ def bearer(token):
     return {"Authorization": f"Bearer {token}"}
 
 
+def pass_scenarios(database, vendor_id, passed_at=None):
+    """Filings' report that the vendor's sandbox submissions passed, handled as the worker handles it."""
+    passed_at = passed_at or datetime.now(UTC)
+    event = read_event(
+        make_event(
+            "filings",
+            "vendor_scenarios_passed",
+            {"vendor_id": vendor_id, "passed_at": passed_at, "scenarios": ["original_460", "amended_460"]},
+        )
+    )
+    with database.session() as session:
+        vendor_handlers.record_scenarios_passed(session, event)
+
+
 def certify(client, staff, vendor_id, certified=True, reason=None):
     body = {"certified": certified} if reason is None else {"certified": certified, "reason": reason}
     return client.put(f"/api/accounts/vendors/{vendor_id}/certification", json=body, headers=staff)
@@ -143,12 +161,13 @@ def test_a_wrong_secret_and_an_unknown_key_id_get_the_same_401(client, person):
     assert field_names(wrong_secret) == field_names(unknown_key) == {"secret"}
 
 
-def test_production_scope_is_refused_until_staff_certify_the_vendor(client, person, staff, accounts_key):
+def test_production_scope_is_refused_until_staff_certify_the_vendor(client, database, person, staff, accounts_key):
     body = register(client, person())
     key_id, secret, vendor_id = body["credential"]["key_id"], body["credential"]["secret"], body["vendor"]["vendor_id"]
     refused = exchange(client, key_id, secret, "production")
     assert refused.status_code == 403
     assert field_names(refused) == {"scope"}
+    pass_scenarios(database, vendor_id)
     certified = certify(client, staff, vendor_id)
     assert certified.status_code == 200
     assert certified.json["scopes"] == ["sandbox", "production"]
@@ -160,6 +179,7 @@ def test_production_scope_is_refused_until_staff_certify_the_vendor(client, pers
 def test_decertifying_stops_existing_credentials_for_production_at_once(client, database, person, staff):
     body = register(client, person())
     key_id, secret, vendor_id = body["credential"]["key_id"], body["credential"]["secret"], body["vendor"]["vendor_id"]
+    pass_scenarios(database, vendor_id)
     certify(client, staff, vendor_id)
     assert exchange(client, key_id, secret, "production").status_code == 200
     response = certify(client, staff, vendor_id, certified=False, reason="Failed re-certification.")
@@ -175,8 +195,9 @@ def test_decertifying_stops_existing_credentials_for_production_at_once(client, 
     ]
 
 
-def test_decertifying_without_a_reason_is_a_422_naming_reason(client, person, staff):
+def test_decertifying_without_a_reason_is_a_422_naming_reason(client, database, person, staff):
     vendor_id = register(client, person())["vendor"]["vendor_id"]
+    pass_scenarios(database, vendor_id)
     certify(client, staff, vendor_id)
     response = certify(client, staff, vendor_id, certified=False)
     assert response.status_code == 422
@@ -193,6 +214,7 @@ def test_only_staff_may_certify(client, person):
 
 def test_every_certification_and_decertification_is_in_the_audit_log(client, database, person, staff):
     vendor_id = register(client, person())["vendor"]["vendor_id"]
+    pass_scenarios(database, vendor_id)
     certify(client, staff, vendor_id)
     certify(client, staff, vendor_id, certified=False, reason="Failed re-certification.")
     with database.session() as session:
@@ -200,10 +222,11 @@ def test_every_certification_and_decertification_is_in_the_audit_log(client, dat
             select(AuditEntry).where(AuditEntry.target == f"vendor:{vendor_id}").order_by(AuditEntry.sequence)
         ).all()
         assert [(e.actor_id, e.action, e.outcome) for e in entries] == [
+            (None, "vendor.scenarios_passed", "success"),
             ("staff-1", "vendor.certify", "success"),
             ("staff-1", "vendor.decertify", "success"),
         ]
-        assert entries[1].detail["reason"] == "Failed re-certification."
+        assert entries[2].detail["reason"] == "Failed re-certification."
         chain = [chain_entry(e) for e in session.scalars(select(AuditEntry).order_by(AuditEntry.sequence))]
         assert verify_chain(chain, session.get(AuditChainHead, 1).last_hash).intact
 
@@ -331,10 +354,11 @@ def test_an_officer_authorises_a_vendor_and_both_sides_list_it(client, database,
 
 
 def test_a_production_token_lets_the_vendor_act_as_agent_of_the_entities_that_authorised_it(
-    client, person, staff, accounts_key
+    client, database, person, staff, accounts_key
 ):
     body = register(client, person())
     vendor_id = body["vendor"]["vendor_id"]
+    pass_scenarios(database, vendor_id)
     certify(client, staff, vendor_id)
     client.post(
         f"/api/accounts/entities/{ENTITY}/vendor-authorisations",
@@ -466,3 +490,51 @@ def test_odd_path_values_are_404_not_errors(client, person):
     assert odd_key.status_code == 404
     odd_entity = client.delete(f"/api/accounts/vendors/{vendor_id}/authorisations/%00zz", headers=maker)
     assert odd_entity.status_code == 404
+
+
+def test_certifying_before_the_scenarios_passed_is_a_409_saying_so(client, database, person, staff):
+    vendor_id = register(client, person())["vendor"]["vendor_id"]
+    refused = certify(client, staff, vendor_id)
+    assert refused.status_code == 409
+    assert field_names(refused) == {"certified"}
+    assert "scenarios" in refused.json["detail"]
+    vendor = client.get(f"/api/accounts/vendors/{vendor_id}", headers=staff).json
+    assert (vendor["certified"], vendor["scenarios_passed_at"]) == (False, None)
+    assert events_of(database, "vendor_certified") == []
+
+
+def test_the_vendor_shows_when_its_scenarios_passed_and_may_then_be_certified(client, database, person, staff):
+    vendor_id = register(client, person())["vendor"]["vendor_id"]
+    passed_at = datetime(2026, 5, 4, 16, 30, tzinfo=UTC)
+    pass_scenarios(database, vendor_id, passed_at)
+    vendor = client.get(f"/api/accounts/vendors/{vendor_id}", headers=staff).json
+    assert datetime.fromisoformat(vendor["scenarios_passed_at"]) == passed_at
+    assert certify(client, staff, vendor_id).json["certified"] is True
+
+
+def test_a_later_pass_stands_whatever_order_the_reports_arrive_in(client, database, person, staff):
+    vendor_id = register(client, person())["vendor"]["vendor_id"]
+    later, earlier = datetime(2026, 5, 4, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC)
+    pass_scenarios(database, vendor_id, later)
+    pass_scenarios(database, vendor_id, earlier)
+    vendor = client.get(f"/api/accounts/vendors/{vendor_id}", headers=staff).json
+    assert datetime.fromisoformat(vendor["scenarios_passed_at"]) == later
+    with database.session() as session:
+        reports = session.scalars(
+            select(AuditEntry.action).where(AuditEntry.target == f"vendor:{vendor_id}", AuditEntry.actor_id.is_(None))
+        ).all()
+    assert reports == ["vendor.scenarios_passed"] * 2
+
+
+def test_a_vendor_certified_before_the_scenario_rule_can_still_be_decertified(client, database, person, staff):
+    vendor_id = register(client, person())["vendor"]["vendor_id"]
+    with database.session() as session:
+        session.execute(update(Vendor).where(Vendor.id == vendor_id).values(certified=True))
+    response = certify(client, staff, vendor_id, certified=False, reason="Failed re-certification.")
+    assert response.status_code == 200
+    assert (response.json["certified"], response.json["scenarios_passed_at"]) == (False, None)
+
+
+def test_a_report_about_an_unknown_vendor_is_refused_so_the_event_is_parked(database):
+    with pytest.raises(VendorNotFound):
+        pass_scenarios(database, "00000000-0000-4000-8000-000000000000")

@@ -1,4 +1,4 @@
-"""Sign-in throttling: too many failures in a window, per account or per client address, lock it out a while."""
+"""Throttling of guesses: too many failed sign-ins or entity access codes in a window lock the key out a while."""
 
 from __future__ import annotations
 
@@ -28,6 +28,11 @@ PER_ACCOUNT = ThrottlePolicy(limit=5, window=timedelta(minutes=15))
 # An address may serve many people (an office behind one NAT), so it allows more.
 PER_CLIENT = ThrottlePolicy(limit=30, window=timedelta(minutes=15))
 
+# Access codes carry 80 random bits, so these limits stop a claim being hammered, not a person mistyping a letter.
+CLAIMS_PER_CLAIMANT = ThrottlePolicy(limit=5, window=timedelta(minutes=15))
+CLAIMS_PER_ENTITY = ThrottlePolicy(limit=5, window=timedelta(minutes=15))
+CLAIMS_PER_CLIENT = ThrottlePolicy(limit=20, window=timedelta(minutes=15))
+
 
 def account_key(username: str) -> str:
     """The throttle key of a username as typed (known or not, so locking reveals nothing)."""
@@ -36,6 +41,16 @@ def account_key(username: str) -> str:
 
 def client_key(client: str | None) -> str:
     return "client:" + hashlib.sha256((client or "").encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
+def claimant_key(user_id: str) -> str:
+    """The throttle key of a person trying access codes, across every entity."""
+    return "claimant:" + user_id
+
+
+def claimed_entity_key(entity_id: str) -> str:
+    """The throttle key of an entity whose access code is being tried, by anyone."""
+    return "entity:" + entity_id
 
 
 def retry_after_seconds(locked_for: timedelta) -> int:

@@ -34,6 +34,10 @@ class ReasonRequired(Exception):
     """Withdrawing a certification needs a stated reason."""
 
 
+class ScenariosNotPassed(Exception):
+    """Certifying needs filings' report that the vendor's sandbox submissions passed every scenario."""
+
+
 def new_key_id() -> str:
     """A public key id: prefix and 20 random hexadecimal characters."""
     return KEY_ID_PREFIX + secrets.token_hex(10)
@@ -96,6 +100,15 @@ def check_certification_change(*, certified: bool, reason: str | None) -> None:
     """De-certifying takes away production access at once, so staff must say why."""
     if not certified and not (reason and reason.strip()):
         raise ReasonRequired("Say why the vendor is de-certified.")
+
+
+def check_scenarios_passed(scenarios_passed_at: datetime | None) -> None:
+    """Staff certify only a vendor whose sandbox submissions passed the certification scenarios."""
+    if scenarios_passed_at is None:
+        raise ScenariosNotPassed(
+            "The vendor's sandbox submissions have not passed the certification scenarios yet; "
+            "it can be certified once filings reports that they passed."
+        )
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from accounts.audit.log import SUCCESS, record
 from accounts.domain import entity_links as rules
 from accounts.domain.entity_links import LinkRuleBroken, NotPermitted
 from accounts.exceptions import UnknownUser
+from accounts.links.claim_attempts import AccessCodeRefused, check_claim_throttle, record_failed_claim
 from accounts.links.models import EntityAccessCode, KnownEntity, PartnerGrant
 from accounts.models import EntityLink, User
 from cars_shared import outbox
@@ -191,7 +192,9 @@ def request_link(
     if role not in rules.ROLES_ON_ENTITY:
         raise LinkRuleBroken(f"The role must be one of {', '.join(rules.ROLES_ON_ENTITY)}.", "role")
     _user(session, caller.user_id)
-    entity = session.get(KnownEntity, entity_id)
+    proof = _offered_proof(evidence or {})
+    # Claims of one entity take turns, so its failed codes are counted exactly.
+    entity = session.get(KnownEntity, entity_id, with_for_update=proof is not None)
     if entity is None:
         raise EntityUnknown(entity_id)
     link = session.scalar(
@@ -200,7 +203,6 @@ def request_link(
         .with_for_update()
     )
     rules.check_may_request(link.status if link else None)
-    proof = _offered_proof(evidence or {})
     if proof is not None:
         return _claim(session, caller, entity, link, role, proof, evidence or {})
     if link is None:
@@ -228,14 +230,22 @@ def _claim(
     field = proof.evidence_field
     if role != rules.OFFICER:
         raise LinkRuleBroken("Claiming an entity makes you its officer; ask for the officer role.", "role")
+    now = _now()
+    check_claim_throttle(session, caller.user_id, entity.entity_id, caller.client, now)
     if not rules.may_claim_at_once(entity.origin, _approved_links(session, entity.entity_id)):
-        raise LinkRuleBroken(
+        record_failed_claim(
+            session, caller.user_id, entity.entity_id, caller.client, now, proof=field, reason="not_claimable"
+        )
+        raise AccessCodeRefused(
             "Only an unclaimed entity migrated from the legacy system can be claimed this way; "
             "ask for a link without the code instead.",
             field,
         )
     if not proof.proves_control(session, entity.entity_id, evidence[field], caller.user_id):
-        raise LinkRuleBroken("This code is not valid for this entity (wrong, used, replaced or expired).", field)
+        record_failed_claim(
+            session, caller.user_id, entity.entity_id, caller.client, now, proof=field, reason="not_valid"
+        )
+        raise AccessCodeRefused("This code is not valid for this entity (wrong, used, replaced or expired).", field)
     if link is None:
         link = EntityLink(id=str(uuid.uuid4()), user_id=caller.user_id, entity_id=entity.entity_id, created_at=_now())
         session.add(link)
@@ -479,7 +489,7 @@ def unclaimed_legacy_entities(session: Session, limit: int) -> list[str]:
 def grant_partner_access(
     session: Session, caller: Caller, partner_id: str, entity_id: str, starts_on: date, ends_on: date
 ) -> PartnerGrant:
-    """Staff give a partner read access to an entity for a period."""
+    """Staff give a partner read access to an entity for a period; queue partner_access_granted."""
     require_staff(session, caller)
     rules.check_grant_period(starts_on, ends_on)
     partner = session.get(User, partner_id)
@@ -496,6 +506,15 @@ def grant_partner_access(
     )
     session.add(grant)
     session.flush()
+    payload = {
+        "grant_id": grant.id,
+        "partner_id": partner_id,
+        "entity_id": entity_id,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "granted_by": caller.user_id,
+    }
+    outbox.add(session, make_event("accounts", "partner_access_granted", payload))
     _audit(
         session,
         caller,
@@ -512,13 +531,21 @@ def grant_partner_access(
 
 
 def revoke_partner_access(session: Session, caller: Caller, grant_id: str) -> PartnerGrant:
-    """Staff end a partner grant before its last day."""
+    """Staff end a partner grant before its last day; queue partner_access_revoked (once, however often revoked)."""
     require_staff(session, caller)
-    grant = session.get(PartnerGrant, grant_id)
+    # Locked, so two staff revoking at once announce the revocation once.
+    grant = session.get(PartnerGrant, grant_id, with_for_update=True)
     if grant is None:
         raise LinkNotFound(grant_id)
     if grant.revoked_at is None:
         grant.revoked_at, grant.revoked_by = _now(), caller.user_id
+        payload = {
+            "grant_id": grant.id,
+            "partner_id": grant.partner_id,
+            "entity_id": grant.entity_id,
+            "revoked_by": caller.user_id,
+        }
+        outbox.add(session, make_event("accounts", "partner_access_revoked", payload))
         _audit(
             session,
             caller,

@@ -1,10 +1,10 @@
-"""Tables of entity links besides `entity_links` itself: known entities, access codes and partner grants."""
+"""Tables of entity links besides `entity_links`: known entities, access codes, failed code attempts, partner grants."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy import Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from accounts.models import Base
@@ -40,6 +40,16 @@ class EntityAccessCode(Base):
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     used_by: Mapped[str | None] = mapped_column(String(36))
     superseded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class AccessCodeFailure(Base):
+    """A failed access-code attempt, counted against the claimant, the entity and the client address."""
+
+    __tablename__ = "access_code_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    throttle_key: Mapped[str] = mapped_column(String(80), index=True)
+    failed_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class PartnerGrant(Base):

@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import request
 from flask_smorest import Blueprint
 
 from accounts.domain.entity_links import LinkRuleBroken, NotPermitted
+from accounts.handlers import keeping_refusals
 from accounts.links import handlers
+from accounts.links.claim_attempts import TooManyClaimAttempts
 from accounts.links.handlers import Caller, EntityUnknown, LinkNotFound
 from accounts.links.schemas import (
     MAX_BULK_CODES,
@@ -29,11 +30,22 @@ from accounts.links.schemas import (
     RoleChangeIn,
 )
 from accounts.models import EntityLink
+from accounts.request_origin import client_address
 from cars_shared.web.app import protected, session_scope
 from cars_shared.web.auth import current_principal
-from cars_shared.web.problems import Conflict, Forbidden, NotFound, register_problems
+from cars_shared.web.problems import Conflict, Forbidden, NotFound, TooManyRequests, register_problems
 
 blueprint = Blueprint("links", __name__, description="Links between users and entities")
+
+
+def too_many_claim_attempts(error: TooManyClaimAttempts) -> TooManyRequests:
+    minutes = max(1, round(error.retry_after / 60))
+    return TooManyRequests(
+        f"Too many access codes were not valid; try again in about {minutes} minute{'s' if minutes != 1 else ''}.",
+        field="access_code",
+        retry_after=error.retry_after,
+    )
+
 
 register_problems(
     blueprint,
@@ -42,13 +54,14 @@ register_problems(
         LinkRuleBroken: lambda error: Conflict(str(error), field=error.field),
         LinkNotFound: lambda _error: NotFound("No link or grant with this id exists."),
         EntityUnknown: lambda error: NotFound(f"No filing entity has ID {error}.", field="entity_id"),
+        TooManyClaimAttempts: too_many_claim_attempts,
     },
 )
 
 
 def caller() -> Caller:
     """The signed-in caller and the client address the request came from."""
-    return Caller(current_principal().user_id, request.remote_addr)
+    return Caller(current_principal().user_id, client_address())
 
 
 def link_id_of(text: str) -> str:
@@ -59,13 +72,17 @@ def link_id_of(text: str) -> str:
 
 
 @blueprint.route("/links", methods=["POST"])
-@protected(blueprint, 404, 409)
+@protected(blueprint, 404, 409, 429)
 @blueprint.arguments(LinkRequestIn)
 @blueprint.response(201, LinkOut)
 def request_link(body: dict[str, Any]) -> EntityLink:
-    """Ask to act for an entity in a role; with a valid access code, claim an unclaimed migrated entity at once."""
+    """Ask to act for an entity in a role; with a valid access code, claim an unclaimed migrated entity at once.
+
+    Failed codes are counted per person, entity and client address; too many lock claiming out a while (429).
+    """
     evidence = {"access_code": body["access_code"]} if body.get("access_code") else None
-    with session_scope() as session:
+    # A refused code is recorded (audit entry, failure count) though the request fails.
+    with keeping_refusals(session_scope) as session:
         return handlers.request_link(session, caller(), body["entity_id"], body["role"], evidence)
 
 

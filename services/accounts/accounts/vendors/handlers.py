@@ -233,11 +233,13 @@ def revoke_credential(session: Session, caller: Caller, vendor_id: str, key_id: 
 def set_certification(
     session: Session, caller: Caller, vendor_id: str, *, certified: bool, reason: str | None, client: str | None
 ) -> Vendor:
-    """Staff certify or de-certify a vendor; audit the action; queue vendor_certified or vendor_decertified."""
+    """Staff certify a vendor whose scenarios passed, or de-certify any; audit it; queue vendor_(de)certified."""
     if not caller.is_staff or caller.is_vendor_client:
         raise NotPermitted("Only staff may certify or de-certify vendors.", "certified")
     rules.check_certification_change(certified=certified, reason=reason)
     vendor = vendor_by_id(session, vendor_id)
+    if certified:
+        rules.check_scenarios_passed(vendor.scenarios_passed_at)
     changed = vendor.certified != certified
     if changed:
         vendor.certified = certified
@@ -256,6 +258,29 @@ def set_certification(
         outcome=SUCCESS,
         client=client,
         detail={"changed": changed, "reason": reason},
+    )
+    return vendor
+
+
+def record_scenarios_passed(session: Session, event: dict[str, Any]) -> Vendor:
+    """Project filings.vendor_scenarios_passed: the vendor may now be certified; audited once per report."""
+    payload = event["payload"]
+    vendor = session.get(Vendor, payload["vendor_id"], with_for_update=True)
+    if vendor is None:
+        # Filings knows vendors only from their tokens, so an unknown id is a fault to park, not to drop.
+        raise VendorNotFound(payload["vendor_id"])
+    passed_at = payload["passed_at"]
+    # Reports may arrive out of order; the latest pass is the one that stands.
+    if vendor.scenarios_passed_at is None or passed_at > vendor.scenarios_passed_at:
+        vendor.scenarios_passed_at = passed_at
+    record(
+        session,
+        actor_id=None,
+        action="vendor.scenarios_passed",
+        target=f"vendor:{vendor.id}",
+        outcome=SUCCESS,
+        client=None,
+        detail={"passed_at": passed_at.isoformat(), "scenarios": list(payload["scenarios"])},
     )
     return vendor
 

@@ -24,6 +24,8 @@ class Vendor(Base):
     contact_email: Mapped[str] = mapped_column(String(254))
     certified: Mapped[bool] = mapped_column(Boolean, default=False)
     certified_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # When filings reported its sandbox submissions passed every certification scenario; certifying needs it.
+    scenarios_passed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True, default=None)
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 

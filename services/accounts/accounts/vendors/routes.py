@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app
 from flask_smorest import Blueprint
 
 from accounts.domain import vendor_credentials as rules
+from accounts.request_origin import client_address
 from accounts.vendors import handlers
 from accounts.vendors.callers import Caller
 from accounts.vendors.exceptions import (
@@ -69,6 +70,7 @@ PROBLEMS: dict[type[Exception], ProblemFactory] = {
     ),
     rules.ScopeRefused: lambda e: Forbidden(str(e), field="scope"),
     rules.ReasonRequired: lambda e: Unprocessable(str(e), field="reason"),
+    rules.ScenariosNotPassed: lambda e: Conflict(str(e), field="certified"),
 }
 register_problems(blueprint, PROBLEMS)
 
@@ -88,6 +90,7 @@ def vendor_out(vendor: Vendor) -> dict[str, Any]:
         "contact_email": vendor.contact_email,
         "certified": vendor.certified,
         "certified_at": vendor.certified_at,
+        "scenarios_passed_at": vendor.scenarios_passed_at,
         "scopes": list(rules.allowed_scopes(certified=vendor.certified)),
         "created_at": vendor.created_at,
     }
@@ -188,9 +191,9 @@ def revoke_credential(vendor_id: uuid.UUID, key_id: str) -> None:
 @blueprint.route("/vendors/<uuid:vendor_id>/certification", methods=["PUT"])
 @blueprint.arguments(CertificationIn)
 @blueprint.response(200, VendorOut)
-@protected(blueprint, 403, 404)
+@protected(blueprint, 403, 404, 409)
 def set_certification(body: dict[str, Any], vendor_id: uuid.UUID) -> dict[str, Any]:
-    """Staff certify a vendor (production scope) or withdraw it (production access ends at once)."""
+    """Staff certify a vendor once its sandbox scenarios passed (production scope), or withdraw it (at once)."""
     with session_scope() as session:
         vendor = handlers.set_certification(
             session,
@@ -198,7 +201,7 @@ def set_certification(body: dict[str, Any], vendor_id: uuid.UUID) -> dict[str, A
             str(vendor_id),
             certified=body["certified"],
             reason=body["reason"],
-            client=request.remote_addr,
+            client=client_address(),
         )
         return vendor_out(vendor)
 

@@ -25,6 +25,13 @@ class VendorOut(Schema):
     contact_email = fields.String(required=True)
     certified = fields.Boolean(required=True)
     certified_at = fields.AwareDateTime(required=True, allow_none=True)
+    scenarios_passed_at = fields.AwareDateTime(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "When its sandbox submissions passed every certification scenario (needed to certify)."
+        },
+    )
     scopes = fields.List(
         fields.String(validate=validate.OneOf(rules.SCOPES)),
         required=True,
