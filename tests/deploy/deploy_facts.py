@@ -13,7 +13,13 @@ FIXTURES = ROOT / "tests" / "fixtures"
 SERVICES = sorted(path.parent.name for path in (ROOT / "services").glob("*/pyproject.toml"))
 
 # Variables whose values are secrets: never written in a manifest, only referenced.
-SECRET_VARIABLES = {"ACCOUNTS_SIGNING_KEY", "ACCOUNTS_DATA_KEY", "AMQP_URI", "SMTP_URL", *(f"{s.upper()}_DATABASE_URL" for s in SERVICES)}
+SECRET_VARIABLES = {
+    "ACCOUNTS_SIGNING_KEY",
+    "ACCOUNTS_DATA_KEY",
+    "AMQP_URI",
+    "SMTP_URL",
+    *(f"{s.upper()}_DATABASE_URL" for s in SERVICES),
+}
 
 # Infrastructure images read their own variables; only these, per image, may be set for them.
 INFRASTRUCTURE_VARIABLES = {

@@ -1,5 +1,7 @@
 """The whole system as separate processes (workers, gateways, front door) for end-to-end scenarios."""
 
+import base64
+import json
 import os
 import re
 import time
@@ -19,6 +21,8 @@ class Client:
         self.base_url = base_url
         self.mailbox = mailbox
         self.http = requests.Session()
+        self.refresh_tokens: dict[str, str] = {}
+        """The newest refresh token of each session, by session id (the access token's `sid`)."""
 
     def request(self, method: str, path: str, token: str | None = None, **kwargs) -> requests.Response:
         headers = kwargs.pop("headers", {})
@@ -51,6 +55,7 @@ class Client:
             json={"challenge": challenge.json()["challenge"], "code": recovery_code},
         )
         assert second.status_code == 200, second.text
+        self.refresh_tokens[claims_of(second.json()["access_token"])["sid"]] = second.json()["refresh_token"]
         return email, second.json()["access_token"]
 
     def emailed_token(self, email: str) -> str:
@@ -75,51 +80,80 @@ class Client:
         assert confirmed.status_code == 200, confirmed.text
         return confirmed.json()["recovery_codes"][0]
 
-    def register_committee(self, token, name, headers=None):
+    def submit(self, token, document, headers=None):
+        """Send a submission document to the e-filing API; returns its submission id (checked asynchronously)."""
         response = self.request(
-            "POST",
-            "/api/filings/committees",
-            token,
-            headers=dict(headers or {}),
-            json={
-                "name": name,
-                "committee_type": "recipient_committee",
-                "treasurer_name": "Ana Núñez",
-                "street": "1500 11th Street",
-                "city": "Sacramento",
-                "state": "CA",
-                "zip": "95814",
-                "email": "treasurer@example.org",
-            },
+            "POST", "/api/filings/v1/submissions", token, headers=dict(headers or {}), json=document
         )
-        assert response.status_code == 201, response.text
-        return response.json()["entity_id"]
+        assert response.status_code == 202, response.text
+        assert response.headers["Location"].endswith(response.json()["submission_id"])
+        return response.json()["submission_id"]
+
+    def decided(self, token, submission_id, timeout=60.0):
+        """The submission's status resource once it is accepted (it must not be rejected)."""
+
+        def decision():
+            status = self.request("GET", f"/api/filings/v1/submissions/{submission_id}", token)
+            assert status.status_code == 200, status.text
+            return status.json() if status.json()["status"] in ("accepted", "rejected") else None
+
+        decided = wait_until(decision, timeout=timeout)
+        assert decided["status"] == "accepted", decided["errors"]
+        return decided
+
+    def submit_registration(self, token, name, headers=None):
+        """Form 410 of a new recipient committee named `name`, signed by the caller; returns the submission id."""
+        from filings.examples import example
+
+        document = example("F410")
+        document["parts"]["committee"]["name"] = name
+        document["parts"]["treasurer"]["name"] = "Ana Núñez"
+        document["verification"] = {**document["verification"], "signer_id": user_id_of(token)}
+        return self.submit(token, document, headers=headers)
+
+    def register_committee(self, token, name, headers=None):
+        """Register a committee and wait until accounts makes the registrant its officer.
+
+        Returns the entity id and a refreshed access token whose `entities` claim carries the new link.
+        """
+        entity_id = self.decided(token, self.submit_registration(token, name, headers=headers))["entity_id"]
+        return entity_id, self.token_acting_for(token, entity_id)
+
+    def token_acting_for(self, token, entity_id, timeout=60.0):
+        """A refreshed access token once accounts has linked its user to `entity_id` as officer."""
+
+        session = claims_of(token)["sid"]
+
+        def refreshed():
+            response = self.request(
+                "POST", "/api/accounts/sessions/refresh", json={"refresh_token": self.refresh_tokens[session]}
+            )
+            assert response.status_code == 200, response.text
+            fresh = response.json()["access_token"]
+            self.refresh_tokens[session] = response.json()["refresh_token"]
+            links = claims_of(fresh).get("entities", [])
+            return fresh if {"entity_id": entity_id, "role": "officer"} in links else None
+
+        return wait_until(refreshed, timeout=timeout)
 
     def file_campaign_statement(self, token, entity_id):
-        response = self.request(
-            "POST",
-            f"/api/filings/committees/{entity_id}/campaign-statements",
-            token,
-            json={
-                "period_start": "2026-01-01",
-                "period_end": "2026-06-30",
-                "contributions_received": "150.00",
-                "expenditures_made": "0.00",
-                "schedule_a": [
-                    {
-                        "contributor_name": "Jane Doe",
-                        "city": "Fresno",
-                        "state": "CA",
-                        "zip": "93721",
-                        "occupation": "Teacher",
-                        "employer": "Unified School District",
-                        "amount": "150.00",
-                        "date": "2026-02-14",
-                    }
-                ],
-            },
-        )
-        assert response.status_code == 201, response.text
+        """A Form 460 of the committee, signed by the caller; waits until it is accepted."""
+        from filings.examples import example
+
+        document = example("F460")
+        document["entity_id"] = entity_id
+        document["verification"] = {**document["verification"], "signer_id": user_id_of(token)}
+        return self.decided(token, self.submit(token, document))
+
+
+def claims_of(token):
+    """The claims of an access token (read, not verified: the gateways verify it)."""
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def user_id_of(token):
+    return claims_of(token)["sub"]
 
 
 def wait_until(check, timeout=60.0, interval=0.25):

@@ -29,11 +29,13 @@ def test_registrations_during_a_broker_outage_each_yield_exactly_one_notice(
     names = [f"Outage Committee {n} for Senate" for n in range(3)]
     rabbitmqctl("stop_app")
     try:
-        entity_ids = [client.register_committee(token, name) for name in names]
+        # Received while the broker is down: checked once submission_received gets through.
+        submission_ids = [client.submit_registration(token, name) for name in names]
         time.sleep(2)  # the relays keep retrying against the stopped broker meanwhile
     finally:
         rabbitmqctl("start_app")
         eventually(broker_port_open, timeout=120)
+    entity_ids = [client.decided(token, submission_id, timeout=120)["entity_id"] for submission_id in submission_ids]
 
     def notices():
         listing = client.request("GET", "/api/correspondence/mine", token)

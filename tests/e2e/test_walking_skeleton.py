@@ -1,4 +1,8 @@
-"""From sign-up over HTTP to the e-mail received and the Annual Fee Notice PDF downloaded."""
+"""From sign-up over HTTP to the e-mail received and the Annual Fee Notice PDF downloaded.
+
+The committee registers by submitting its Form 410 to the e-filing API; accounts makes the registrant its
+officer, and the refreshed token files the committee's Form 460.
+"""
 
 import io
 import uuid
@@ -15,7 +19,7 @@ def test_filer_registers_files_and_receives_annual_fee_notice(running_system, sm
     email, token = client.sign_up_and_in("treasurer")
     committee = "Friends of Zoë Ramírez for Assembly 2026"
     correlation_id = f"e2e-{uuid.uuid4()}"
-    entity_id = client.register_committee(token, committee, headers={"X-Correlation-ID": correlation_id})
+    entity_id, token = client.register_committee(token, committee, headers={"X-Correlation-ID": correlation_id})
     client.file_campaign_statement(token, entity_id)
 
     message = eventually(lambda: next((m for m in smtp_sink.messages if email in m["To"]), None))
@@ -51,7 +55,8 @@ def test_filer_registers_files_and_receives_annual_fee_notice(running_system, sm
     assert any("Campaign Statement" in r["title"] or "Campaign Statement" in r["description"] for r in results)
 
     logs = Path(system.env["VAR_DIR"]) / "logs"
-    for process in ("filings-gateway", "accounts-worker", "fees-worker", "correspondence-worker", "notify-worker"):
+    processes = ("filings-gateway", "filings-worker", "accounts-worker", "fees-worker", "correspondence-worker")
+    for process in (*processes, "notify-worker"):
         assert correlation_id in (logs / f"{process}.log").read_text(), f"{process} lost the correlation id"
 
     health = client.request("GET", "/healthz")

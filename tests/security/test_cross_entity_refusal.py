@@ -20,26 +20,10 @@ import pytest
 from cars_shared.config import SERVICES
 from cars_shared.events import make_event
 from cars_shared.events.registry import payload_schema
-from cars_shared.web.auth import sign_access_token
+from cars_shared.web.auth import Principal, sign_access_token
 
 PASSWORD = "quiet river stone"
 REFUSALS = {401, 403, 404}
-STATEMENT = {
-    "period_start": "2026-01-01",
-    "period_end": "2026-06-30",
-    "contributions_received": "150.00",
-    "expenditures_made": "0.00",
-    "schedule_a": [
-        {
-            "contributor_name": "Jane Doe",
-            "city": "Fresno",
-            "state": "CA",
-            "zip": "93721",
-            "date": "2026-02-01",
-            "amount": "150.00",
-        }
-    ],
-}
 
 
 def event(producer, type_, payload):
@@ -58,8 +42,10 @@ def system(migrated_database, token_mint, tmp_path, monkeypatch):
     from accounts.models import EntityLink
     from correspondence import handlers as correspondence_handlers
     from correspondence.blob_store import configured_blob_store
-    from filings import handlers as filings_handlers
-    from filings.schemas import CommitteeRegistrationIn
+    from filings.examples import example
+    from filings.models import Entity
+    from filings.permissions import Caller
+    from filings.submissions import handlers as submissions
     from notify import handlers as notify_handlers
     from notify.models import DashboardNotice
 
@@ -67,20 +53,17 @@ def system(migrated_database, token_mint, tmp_path, monkeypatch):
     with databases["accounts"].session() as session:
         owner = accounts_handlers.register_user(session, "owner1", "owner1@example.org", PASSWORD)
         other = accounts_handlers.register_user(session, "other1", "other1@example.org", PASSWORD)
-    registration = CommitteeRegistrationIn().load(
-        {
-            "name": "Friends of Seeded Data",
-            "committee_type": "recipient_committee",
-            "treasurer_name": "Ana Núñez",
-            "street": "1500 11th Street",
-            "city": "Sacramento",
-            "state": "CA",
-            "zip": "95814",
-            "email": "treasurer@example.org",
-        }
-    )
+    registration = example("F410")
+    registration["parts"]["committee"]["name"] = "Friends of Seeded Data"
+    registration["verification"] = {**registration["verification"], "signer_id": owner.id}
+    registrant = Caller.of(Principal(owner.id, "owner1", ("filer",), {"email_verified": True, "mfa": True}))
     with databases["filings"].session() as session:
-        entity, filing = filings_handlers.register_committee(session, registration, owner.id)
+        received = submissions.receive(session, registrant, json.dumps(registration).encode())
+    with databases["filings"].session() as session:
+        decided = submissions.check(session, received.submission.submission_id)
+        assert decided.status == "accepted", decided.errors
+        entity = session.get(Entity, decided.entity_id)
+    filing_id = decided.filing_id
     entity_id = entity.entity_id
     registered = event(
         "filings",
@@ -91,7 +74,7 @@ def system(migrated_database, token_mint, tmp_path, monkeypatch):
             "entity_type": "recipient_committee",
             "registered_by": owner.id,
             "registered_on": "2026-03-02",
-            "filing_id": filing.filing_id,
+            "filing_id": filing_id,
         },
     )
     with databases["accounts"].session() as session:
@@ -157,7 +140,8 @@ def system(migrated_database, token_mint, tmp_path, monkeypatch):
         apps[service] = importlib.import_module(f"{service}.gateway").create_app(**options)
     seeded = {
         "entity_id": entity_id,
-        "filing_id": filing.filing_id,
+        "filing_id": filing_id,
+        "submission_id": decided.submission_id,
         "correspondence_id": letter.id,
         "notice_id": notice_id,
         "link_id": owner_link,
@@ -199,10 +183,14 @@ def protected_operations(app, service):
 
 
 def concrete(path, seeded):
-    """The path with its parameters pointing at the seeded entity's things (others at unknown ids)."""
+    """The path with its parameters pointing at the seeded entity's things (versions at the original, others at
+    unknown ids)."""
+    seeded = {**seeded, "amendment": 0}
     names = {
+        "amendment": "amendment",
         "entity_id": "entity_id",
         "filing_id": "filing_id",
+        "submission_id": "submission_id",
         "correspondence_id": "correspondence_id",
         "notice_id": "notice_id",
         "link_id": "link_id",
@@ -234,23 +222,53 @@ def field_values(seeded):
     }
 
 
+def with_required_query(url, operation):
+    """The URL with a valid value for each required query parameter, so that validation refuses nothing."""
+    values = []
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") == "query" and parameter.get("required"):
+            schema = parameter.get("schema", {})
+            value = schema.get("enum", [None])[0] or {"integer": 0, "boolean": "true"}.get(schema.get("type"), "1")
+            values.append(f"{parameter['name']}={value}")
+    return f"{url}?{'&'.join(values)}" if values else url
+
+
 def body_for(document, operation, seeded):
     """A valid body, so that refusals come from the permission check and not from validation."""
     if operation.get("requestBody") is None:
         return None
-    if operation["x-path"].endswith("/campaign-statements"):
-        return STATEMENT
+    if operation["x-path"] == "/api/filings/v1/submissions":
+        return filing_for(seeded["entity_id"])
     reference = operation["requestBody"]["content"]["application/json"]["schema"].get("$ref", "")
     schema = document["components"]["schemas"].get(reference.rsplit("/", 1)[-1], {})
     values = field_values(seeded)
     return {name: values[name] for name in schema.get("properties", {}) if name in values}
 
 
+def filing_for(entity_id):
+    """A valid Form 460 of the seeded committee: only the caller's rights can refuse it."""
+    from filings.examples import example
+
+    return {**example("F460"), "entity_id": entity_id}
+
+
 def leaked(response, seeded):
     text = response.get_data(as_text=True)
-    return [
-        name for name in ("owner_id", "link_id", "notice_id", "correspondence_id", "filing_id") if seeded[name] in text
-    ]
+    names = ("owner_id", "link_id", "notice_id", "correspondence_id", "filing_id", "submission_id")
+    return [name for name in names if seeded[name] in text]
+
+
+def answer(response):
+    """What a response says, without the id of the request it answered."""
+    body = response.get_json(silent=True)
+    if isinstance(body, dict):
+        body.pop("request_id", None)
+    return body if body is not None else response.get_data()
+
+
+def anyone_may_call(operation):
+    """A public read that also takes a token (to show more to staff or a vendor): `{}` among its requirements."""
+    return {} in operation.get("security", [])
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -279,16 +297,29 @@ def test_every_protected_endpoint_refuses_callers_who_are_not_the_entitys(servic
         return
     assert operations, f"{service} documents no protected operation"
     for method, path, operation, document in operations:
-        url, body = concrete(path, seeded), body_for(document, operation, seeded)
+        url, body = with_required_query(concrete(path, seeded), operation), body_for(document, operation, seeded)
         call = getattr(client, method)
+        anyone = anyone_may_call(operation)
         for label, bearer in (("public", None), ("expired", expired), ("tampered", forged)):
+            if anyone and bearer is None:
+                continue
             headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
             response = call(url, json=body, headers=headers) if body is not None else call(url, headers=headers)
             assert response.status_code == 401, f"{label} {method.upper()} {path}: {response.status_code}"
             assert response.headers["Content-Type"] == "application/problem+json"
         headers = {"Authorization": f"Bearer {other}"}
         response = call(url, json=body, headers=headers) if body is not None else call(url, headers=headers)
-        if "{" in path or "/admin/" in path or "/audit/" in path:
+        if anyone:
+            # A public read: another entity's token shows exactly what anyone sees, nothing more.
+            public = call(url)
+            assert (response.status_code, answer(response)) == (public.status_code, answer(public)), path
+            continue
+        if (
+            "{" in path
+            or "/admin/" in path
+            or "/audit/" in path
+            or (method == "post" and path.endswith("/v1/submissions"))
+        ):
             assert response.status_code in REFUSALS, (
                 f"other entity's user {method.upper()} {path}: "
                 f"{response.status_code} {response.get_data(as_text=True)[:200]}"
@@ -302,3 +333,6 @@ def test_every_protected_endpoint_refuses_callers_who_are_not_the_entitys(servic
     if service == "notify":
         mine = client.get("/api/notify/notices", headers={"Authorization": f"Bearer {owner}"})
         assert seeded["notice_id"] in mine.get_data(as_text=True)
+    if service == "filings":
+        mine = client.get("/api/filings/v1/submissions", headers={"Authorization": f"Bearer {owner}"})
+        assert seeded["submission_id"] in mine.get_data(as_text=True)

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from cars_shared.db_types import UtcDateTime
@@ -26,7 +37,10 @@ class IdCounter(Base):
 
 
 class Entity(Base):
-    """A filing entity: a committee, candidate, lobbyist, lobbying firm or employer."""
+    """A filing entity: a committee, candidate, lobbyist, lobbying firm or employer, in one space.
+
+    Sandbox entities (IDs starting with "S") exist only for vendors testing their software; they are never public.
+    """
 
     __tablename__ = "entities"
 
@@ -34,19 +48,28 @@ class Entity(Base):
     name: Mapped[str] = mapped_column(String(200))
     entity_type: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20))
+    space: Mapped[str] = mapped_column(String(20), default="production")
+    legacy: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Migrated from CAL-ACCESS, keeping its legacy filer ID."""
     registered_on: Mapped[date] = mapped_column(Date)
-    street: Mapped[str] = mapped_column(String(200))
-    city: Mapped[str] = mapped_column(String(100))
-    state: Mapped[str] = mapped_column(String(2))
-    zip: Mapped[str] = mapped_column(String(10))
-    email: Mapped[str] = mapped_column(String(254))
-    treasurer_name: Mapped[str] = mapped_column(String(200))
-    created_by: Mapped[str] = mapped_column(String(64))
+    terminated_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Not every entity type declares an address, an e-mail or a treasurer (a lobbyist has no treasurer).
+    street: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    city: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    state: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    zip: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    treasurer_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_by: Mapped[str] = mapped_column(String(80))
+    """The principal whose registration created the entity (a user id, or "vendor:<id>" in the sandbox)."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class EntityAgent(Base):
-    """A user who may act for an entity, with their role (officer, agent or viewer)."""
+    """A user who may act for an entity, with their role (officer, agent or viewer).
+
+    Projected from accounts' link events; it answers whether a signer held the role when a filing was checked.
+    """
 
     __tablename__ = "entity_agents"
 
@@ -57,9 +80,13 @@ class EntityAgent(Base):
 
 
 class Filing(Base):
-    """One version of a filing; an amendment resubmits the whole filing under the same ID, one number higher."""
+    """One version of a filing; an amendment resubmits the whole filing under the same ID, one number higher.
+
+    The form's record parts (cover, summary...) are in `records`; its line items are in `filing_lines`.
+    """
 
     __tablename__ = "filings"
+    __table_args__ = (Index("ix_filings_entity_form_period", "entity_id", "form", "period_start"),)
 
     filing_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     amendment: Mapped[int] = mapped_column(Integer, primary_key=True, default=0)
@@ -67,11 +94,78 @@ class Filing(Base):
     form: Mapped[str] = mapped_column(String(10))
     period_start: Mapped[date | None] = mapped_column(Date)
     period_end: Mapped[date | None] = mapped_column(Date)
-    filed_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    filed_by: Mapped[str] = mapped_column(String(64))
-    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    space: Mapped[str] = mapped_column(String(20), default="production")
     status: Mapped[str] = mapped_column(String(20))
+    filed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    """When CARS received the submission: the filing date, however long checking took."""
+    filed_by: Mapped[str] = mapped_column(String(80))
+    """The principal that submitted it: a user id, or "vendor:<id>" for vendor software."""
+    vendor_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    signer_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    signer_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    verification_statement: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    records: Mapped[dict[str, Any]] = mapped_column(JSON)
+    line_counts: Mapped[dict[str, int]] = mapped_column(JSON)
+    totals: Mapped[dict[str, str]] = mapped_column(JSON)
+    warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    submission_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
     @property
     def form_name(self) -> str:
         return form_named(self.form).name
+
+
+class FilingLine(Base):
+    """One line item of a filing version (a Schedule A contribution, say), numbered from 1 within its part."""
+
+    __tablename__ = "filing_lines"
+
+    # No foreign key to filings: lines are written while the submission streams in, before the version row
+    # (which needs the totals) exists, always in the same transaction, and a per-row check would slow the
+    # bulk insert of large filings.
+    filing_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    amendment: Mapped[int] = mapped_column(Integer, primary_key=True)
+    part: Mapped[str] = mapped_column(String(40), primary_key=True)
+    line: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Submission(Base):
+    """A filing as submitted (the raw document) and what checking it decided."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        UniqueConstraint("submitted_by", "idempotency_key", name="uq_submissions_idempotency_key"),
+        Index("ix_submissions_submitted_by_received_at", "submitted_by", "received_at", "submission_id"),
+    )
+
+    submission_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    space: Mapped[str] = mapped_column(String(20))
+    submitted_by: Mapped[str] = mapped_column(String(80))
+    vendor_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20))
+    form: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    entity_id: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    amends_filing_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    amends_amendment: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    filing_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    amendment: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    errors: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
+    warnings: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
+    webhook_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class VendorStatus(Base):
+    """Whether accounts has a vendor certified for production filing (projected from its vendor events)."""
+
+    __tablename__ = "vendor_status"
+
+    vendor_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    certified: Mapped[bool] = mapped_column(Boolean)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    """When accounts made the change (the event's occurred_at): an older event arriving late changes nothing."""

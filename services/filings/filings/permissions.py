@@ -1,43 +1,120 @@
-"""Who may do what in the filings gateway, decided in one place from the access token's claims."""
+"""Who may do what in the filings gateway, decided in one place from the access token's claims.
+
+People file in production for the entities their `entities` claim makes them officer or agent of, with a
+verified e-mail address and a second factor used at sign-in. Vendor software files with a token of its
+scope: sandbox tokens only in the sandbox; production tokens only while the vendor is certified and only
+for the entities that authorised it. Staff read everything.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from cars_shared.web.auth import Principal
 from cars_shared.web.problems import Forbidden
-from filings.domain.entities import may_file
+from filings.domain.entities import FILING_ROLES
+from filings.domain.intake import Space
+
+STAFF_ROLE = "staff"
+VENDOR_ROLE = "vendor"
 
 
-def role_on(claims: dict[str, Any], entity_id: str) -> str | None:
-    """The role the `entities` claim gives on `entity_id`, if any."""
-    for link in claims.get("entities") or ():
-        if isinstance(link, dict) and link.get("entity_id") == entity_id:
-            return link.get("role")
-    return None
+def _entity_ids(value: Any) -> frozenset[str]:
+    if not isinstance(value, list):
+        return frozenset()
+    return frozenset(item for item in value if isinstance(item, str))
 
 
-def require_verified_account(principal: Principal) -> None:
-    """Nothing is filed from an account whose e-mail address is not verified."""
-    # Only tokens that state the claim are judged by it: tokens minted before accounts added it carry none.
-    if principal.claims.get("email_verified", True) is not True:
+def filing_entities(claims: dict[str, Any]) -> frozenset[str]:
+    """Entities the `entities` claim makes the caller an officer or agent of (malformed entries ignored)."""
+    links = claims.get("entities")
+    if not isinstance(links, list):
+        return frozenset()
+    return frozenset(
+        link["entity_id"]
+        for link in links
+        if isinstance(link, dict) and isinstance(link.get("entity_id"), str) and link.get("role") in FILING_ROLES
+    )
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The caller as its verified token describes it."""
+
+    subject: str
+    is_staff: bool
+    vendor_id: str | None
+    vendor_scope: str | None
+    filing_entities: frozenset[str]
+    authorised_entities: frozenset[str]
+    email_verified: bool
+    mfa: bool
+
+    @classmethod
+    def of(cls, principal: Principal) -> Caller:
+        claims = principal.claims
+        vendor_id = claims.get("vendor_id") if VENDOR_ROLE in principal.roles else None
+        is_vendor = isinstance(vendor_id, str) and bool(vendor_id)
+        return cls(
+            subject=principal.user_id,
+            is_staff=STAFF_ROLE in principal.roles,
+            vendor_id=vendor_id if is_vendor else None,
+            vendor_scope=claims.get("scope") if is_vendor and isinstance(claims.get("scope"), str) else None,
+            filing_entities=filing_entities(claims),
+            authorised_entities=_entity_ids(claims.get("authorised_entities")) if is_vendor else frozenset(),
+            # Strict: a token that does not state these is treated as one that denies them.
+            email_verified=claims.get("email_verified") is True,
+            mfa=claims.get("mfa") is True,
+        )
+
+    @property
+    def is_vendor(self) -> bool:
+        """True for vendor software signed in with its client credentials, not a person."""
+        return self.vendor_id is not None
+
+    @property
+    def space(self) -> Space:
+        """Where this caller's submissions go: the sandbox for a sandbox vendor token, production otherwise."""
+        if self.is_vendor and self.vendor_scope == Space.SANDBOX:
+            return Space.SANDBOX
+        return Space.PRODUCTION
+
+
+def require_may_submit(caller: Caller, entity_id: str | None, *, vendor_certified: bool) -> None:
+    """May the caller submit a filing for `entity_id` (None: a registration creating a new entity)?
+
+    `vendor_certified` is the vendor's standing as accounts last published it (vendor_certified and
+    vendor_decertified events), which takes effect at once, whatever tokens the vendor still holds.
+    """
+    if caller.is_vendor:
+        _require_vendor_may_submit(caller, entity_id, vendor_certified=vendor_certified)
+        return
+    if not caller.email_verified:
         raise Forbidden("Verify your e-mail address before filing.")
+    if not caller.mfa:
+        raise Forbidden("Sign in with your second factor (MFA) to file.")
+    if entity_id is not None and entity_id not in caller.filing_entities:
+        raise Forbidden(f"You are not an officer or agent of entity {entity_id}.", field="entity_id")
 
 
-def require_may_register(principal: Principal) -> None:
-    """Registering an entity (its first filing) needs a verified e-mail address."""
-    require_verified_account(principal)
+def _require_vendor_may_submit(caller: Caller, entity_id: str | None, *, vendor_certified: bool) -> None:
+    if caller.vendor_scope == Space.SANDBOX:
+        # Sandbox entities are the vendor's own: the handler finds only those.
+        return
+    if caller.vendor_scope != Space.PRODUCTION:
+        raise Forbidden("This vendor token has no filing scope (sandbox or production).")
+    if not vendor_certified:
+        raise Forbidden("Your software is not certified for production filing; file in the sandbox.")
+    if entity_id is None:
+        raise Forbidden(
+            "Vendor software registers new entities only in the sandbox; in production a person registers them.",
+            field="entity_id",
+        )
+    if entity_id not in caller.authorised_entities:
+        raise Forbidden(f"Entity {entity_id} has not authorised your software to file for it.", field="entity_id")
 
 
-def require_may_file(principal: Principal, entity_id: str, projected_role: str | None) -> None:
-    """Filing for an entity needs the officer or agent role on it, a verified e-mail address and MFA."""
-    role = role_on(principal.claims, entity_id)
-    if role is None:
-        # A link approved after this token was issued is not in its claims yet; the projection of
-        # accounts' link events stands in until the next sign-in.
-        role = projected_role
-    if not may_file(role):
-        raise Forbidden(f"You are not an officer or agent of entity {entity_id}.")
-    require_verified_account(principal)
-    if principal.claims.get("mfa", True) is not True:
-        raise Forbidden("Sign in with your second factor (MFA) to file for an entity.")
+def may_read_submission(caller: Caller, submitted_by: str) -> bool:
+    """A submission's status is read by whoever submitted it, and by staff."""
+    return caller.is_staff or caller.subject == submitted_by

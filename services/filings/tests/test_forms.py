@@ -14,7 +14,25 @@ def test_campaign_statement_is_form_460_a_report():
 
 
 def test_every_reference_form_has_a_plain_language_name():
-    expected = {"F410", "F460", "F461", "F496", "F497", "F501", "F601", "F603", "F604", "F615", "F625", "F635", "F645"}
+    expected = {
+        "F410",
+        "F450",
+        "F460",
+        "F461",
+        "F496",
+        "F497",
+        "F501",
+        "F601",
+        "F602",
+        "F603",
+        "F604",
+        "F606",
+        "F607",
+        "F615",
+        "F625",
+        "F635",
+        "F645",
+    }
     assert set(FORMS) == expected
     assert all(form.name and form.code == code for code, form in FORMS.items())
 

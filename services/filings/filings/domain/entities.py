@@ -15,6 +15,9 @@ class EntityType(StrEnum):
     LOBBYIST = "lobbyist"
     LOBBYING_FIRM = "lobbying_firm"
     LOBBYIST_EMPLOYER = "lobbyist_employer"
+    LOBBYING_COALITION = "lobbying_coalition"
+    PERSON_SPENDING_TO_INFLUENCE = "person_spending_to_influence"
+    """Files Form 645 without employing a lobbyist (CAL-ACCESS entity code IND)."""
 
 
 COMMITTEE_TYPES: tuple[EntityType, ...] = (

@@ -46,6 +46,17 @@ class PartKind(StrEnum):
 
 
 @dataclass(frozen=True)
+class FieldIs:
+    """A record's or line's `field` holds one of `values` (such as a contributor who is an individual)."""
+
+    field: str
+    values: tuple[str, ...]
+
+    def holds(self, record: dict) -> bool:
+        return record.get(self.field) in self.values
+
+
+@dataclass(frozen=True)
 class FieldSpec:
     name: str
     label: str
@@ -58,6 +69,10 @@ class FieldSpec:
     choices: tuple[str, ...] = ()
     within_period: bool = False
     """A date that must fall inside the filing's period (an error otherwise)."""
+    signed: bool = False
+    """An amount that may be negative (a net change, a cash balance); amounts are otherwise at least zero."""
+    private_when: FieldIs | None = None
+    """Kept out of public views in the records where this holds, or where its field is not filled in."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +92,30 @@ class RequiredWhen:
     amount_field: str
     at_least: Decimal
     level: Level = Level.ERROR
+    only_if: FieldIs | None = None
+    """Applies only to the records where this holds (occupation and employer of individuals)."""
+
+
+@dataclass(frozen=True)
+class AtLeastField:
+    """A record's or line's `field` should be at least its `other` (a cumulative amount includes this one)."""
+
+    field: str
+    other: str
+    level: Level = Level.WARNING
+
+
+@dataclass(frozen=True)
+class MinimumAmount:
+    """A line's `field` should be at least `at_least`; `reason` tells the filer why (a 24-hour report threshold)."""
+
+    field: str
+    at_least: Decimal
+    reason: str
+    level: Level = Level.WARNING
+
+
+Condition = RequiredWhen | AtLeastField | MinimumAmount
 
 
 @dataclass(frozen=True)
@@ -88,7 +127,7 @@ class PartSpec:
     required: bool = False
     public: bool = True
     """False keeps the whole part out of public views (its fields' own flags are then ignored)."""
-    conditions: tuple[RequiredWhen, ...] = ()
+    conditions: tuple[Condition, ...] = ()
     max_lines: int = 100_000
 
     def field_named(self, name: str) -> FieldSpec:
@@ -100,11 +139,17 @@ class PartSpec:
 
 @dataclass(frozen=True)
 class SumOfLines:
-    """A total must equal the sum of one field over a lines part (summary totals equal their schedules)."""
+    """A total must equal the sum of one field over a lines part (summary totals equal their schedules).
+
+    `plus` and `less` add and subtract further amounts: a record's field, or the sum of a lines part's field
+    (unitemized contributions, loans repaid).
+    """
 
     total: FieldRef
     lines: FieldRef
     level: Level = Level.ERROR
+    plus: tuple[FieldRef, ...] = ()
+    less: tuple[FieldRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +159,8 @@ class SumOfFields:
     total: FieldRef
     addends: tuple[FieldRef, ...]
     level: Level = Level.ERROR
+    less: tuple[FieldRef, ...] = ()
+    """Fields subtracted from the addends (an ending cash balance less the payments)."""
 
 
 @dataclass(frozen=True)
@@ -123,7 +170,15 @@ class PeriodMatchesCalendar:
     level: Level = Level.WARNING
 
 
-Rule = SumOfLines | SumOfFields | PeriodMatchesCalendar
+@dataclass(frozen=True)
+class OneOfParts:
+    """At least one of these parts must be filled in (a 24-hour report lists something)."""
+
+    parts: tuple[str, ...]
+    level: Level = Level.ERROR
+
+
+Rule = SumOfLines | SumOfFields | PeriodMatchesCalendar | OneOfParts
 
 
 class EntityEffect(StrEnum):
@@ -152,7 +207,11 @@ class FormDeclaration:
     terminates: FieldRef | None = None
     """For a registration: a date field that, when filled in, terminates the entity from that date."""
     totals: tuple[FieldRef, ...] = ()
-    """The amounts published with the filing (in filing_accepted and to search)."""
+    """The amounts published with the filing (in filing_accepted and to search).
+
+    A record's field is published under the field's name; a lines part's field as the sum over its lines,
+    under the part's name.
+    """
 
     def part_named(self, name: str) -> PartSpec:
         for part in self.parts:

@@ -1,0 +1,654 @@
+"""Checking a submission document: its JSON is streamed, typed by the form's declaration and held to its rules.
+
+Line items are read, checked and handed to the caller one at a time, so memory stays bounded whatever
+their number; totals that span lines are kept as running sums (see `filings.domain.forms.validation`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import ijson
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from filings.domain.forms import FORMS
+from filings.domain.forms.declaration import FieldSpec, FieldType, FormDeclaration, Level, PartKind, PartSpec
+from filings.domain.forms.validation import (
+    Envelope,
+    FilingCheck,
+    Problem,
+    Verification,
+    dollars,
+    is_blank,
+    is_whole_cents,
+    period_problems,
+)
+
+# Formats of the fields, each matched against the whole value. Control characters are refused in every text
+# field: they are never meant in a form, and PostgreSQL refuses NUL in text.
+CONTROL_CHARACTER = r"[\x00-\x1f\x7f]"
+STATE = r"[A-Z]{2}"
+ZIP = r"[0-9]{5}(-?[0-9]{4})?"
+AMOUNT = r"-?[0-9]{1,13}(\.[0-9]{1,10})?"
+DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+# Deliberately loose (a contact address is not verified here), and stated as the one pattern it is.
+EMAIL = r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+"
+ENTITY_ID = r"[A-Za-z0-9]{1,20}"
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+ENVELOPE_KEYS = ("form", "entity_id", "period", "amends", "verification")
+
+LineSink = Callable[[str, int, dict[str, Any]], None]
+"""Receives each accepted line item as (part, line number from 1, the line's fields ready for JSON)."""
+
+
+@dataclass
+class CheckedSubmission:
+    """What checking a submission found: the envelope, the record parts, line counts, totals and problems."""
+
+    envelope: Envelope | None
+    """None when the envelope cannot be read (no JSON object, no known form); the errors say why."""
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """The record parts (cover, summary), cleaned and ready for JSON: amounts as strings, dates ISO."""
+    line_counts: dict[str, int] = field(default_factory=dict)
+    totals: dict[str, Decimal] = field(default_factory=dict)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> bool:
+        return not self.errors
+
+
+def check_submission(body: bytes, on_line: LineSink | None = None, *, max_problems: int = 1000) -> CheckedSubmission:
+    """Check a submission document, handing each line item to `on_line` as it is read.
+
+    `on_line` receives lines only while no error has been found: once one has, the submission is rejected
+    and the lines already handed on are to be discarded. At most `max_problems` problems are listed (a
+    last one says how many more there were); lines are still counted to the end.
+    """
+    return _SubmissionReader(body, on_line, max_problems).read()
+
+
+# Types and formats, one marshmallow field per declared field type.
+
+
+class _Amount(fields.Decimal):
+    """Dollars and cents sent as a decimal string, e.g. "1500.00"; the form's rules check sign and cents."""
+
+    pattern = re.compile(AMOUNT)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+        if not isinstance(value, str) or not self.pattern.fullmatch(value):
+            raise self.make_error("invalid")
+        return Decimal(value)
+
+
+class _Date(fields.Date):
+    """A date written YYYY-MM-DD (not the other ISO 8601 forms)."""
+
+    pattern = re.compile(DATE)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
+        if not isinstance(value, str) or not self.pattern.fullmatch(value):
+            raise self.make_error("invalid")
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise self.make_error("invalid") from None
+
+
+class _WholeNumber(fields.Integer):
+    """A JSON integer (not a boolean, not a string of digits)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class _TrueOrFalse(fields.Boolean):
+    """A JSON true or false, nothing that merely looks like one."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+class _Text(fields.String):
+    """One line of text: at most `max_length` characters, no control character, of `pattern` or `choices` if given.
+
+    The checks are made in `_deserialize` rather than by validators: a line item's fields are many, and this
+    halves the work per field.
+    """
+
+    default_error_messages = {
+        "invalid": "Must be text.",
+        "too_long": "Must be at most {max_length} characters.",
+        "control": "Must not contain control characters such as line breaks.",
+        "choice": "Must be one of: {choices}.",
+    }
+    control = re.compile(CONTROL_CHARACTER)
+
+    def __init__(
+        self,
+        max_length: int,
+        *,
+        pattern: str | None = None,
+        pattern_message: str = "",
+        choices: tuple[str, ...] = (),
+        **options: Any,
+    ) -> None:
+        super().__init__(**options)
+        self.max_length = max_length
+        self.pattern = re.compile(pattern) if pattern else None
+        self.pattern_message = pattern_message
+        self.choices = frozenset(choices)
+        self.choices_text = ", ".join(choices)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        if not isinstance(value, str):
+            raise self.make_error("invalid")
+        if len(value) > self.max_length:
+            raise self.make_error("too_long", max_length=self.max_length)
+        if self.control.search(value):
+            raise self.make_error("control")
+        if self.pattern is not None and not self.pattern.fullmatch(value):
+            raise ValidationError(self.pattern_message)
+        if self.choices and value not in self.choices:
+            raise self.make_error("choice", choices=self.choices_text)
+        return value
+
+
+def _formatted(pattern: str, message: str, max_length: int = 254, **options: Any) -> _Text:
+    return _Text(max_length, pattern=pattern, pattern_message=message, **options)
+
+
+_MESSAGES = {"required": "Required.", "null": "Required."}
+
+
+def _field_for(spec: FieldSpec) -> fields.Field:
+    """The marshmallow field of a declared field: its type, length, choices and format (never its requiredness)."""
+    match spec.type:
+        case FieldType.AMOUNT:
+            message = 'Must be an amount in dollars and cents written as a string, such as "1500.00".'
+            return _Amount(as_string=True, error_messages={"invalid": message})
+        case FieldType.DATE:
+            return _Date(error_messages={"invalid": "Must be a date such as 2026-03-01."})
+        case FieldType.CODE:
+            return _Text(spec.max_length, choices=spec.choices)
+        case FieldType.BOOLEAN:
+            return _TrueOrFalse(error_messages={"invalid": "Must be true or false."})
+        case FieldType.INTEGER:
+            return _WholeNumber(strict=True, error_messages={"invalid": "Must be a whole number."})
+        case FieldType.EMAIL:
+            return _formatted(EMAIL, "Must be an email address such as treasurer@example.org.", spec.max_length)
+        case FieldType.STATE:
+            return _formatted(STATE, "Must be a two-letter state code such as CA.", spec.max_length)
+        case FieldType.ZIP:
+            return _formatted(ZIP, "Must be a ZIP code such as 95814 or 95814-1234.", spec.max_length)
+        case FieldType.ENTITY_ID:
+            return _formatted(ENTITY_ID, "Must be a filer ID such as 2000001 (letters and digits).", spec.max_length)
+        case _:
+            return _Text(spec.max_length)
+
+
+@functools.cache
+def part_schema(part: PartSpec) -> Schema:
+    """The marshmallow schema of one part (of one line, for a lines part), built once per declaration."""
+    schema_class = Schema.from_dict({spec.name: _field_for(spec) for spec in part.fields}, name=f"{part.name}_in")
+    return schema_class(unknown=EXCLUDE)
+
+
+class _PeriodIn(Schema):
+    error_messages = {"type": "Must be an object with start and end dates."}
+    start = _Date(required=True, error_messages={**_MESSAGES, "invalid": "Must be a date such as 2026-01-01."})
+    end = _Date(required=True, error_messages={**_MESSAGES, "invalid": "Must be a date such as 2026-06-30."})
+
+
+class _AmendsIn(Schema):
+    error_messages = {"type": "Must be an object naming the filing and the amendment it replaces."}
+    filing_id = _formatted(UUID, "Must be a filing ID (a UUID).", required=True, error_messages=_MESSAGES)
+    amendment = _WholeNumber(
+        strict=True,
+        required=True,
+        validate=validate.Range(min=0, error="Must be 0 or more."),
+        error_messages={**_MESSAGES, "invalid": "Must be a whole number."},
+    )
+
+
+class _VerificationIn(Schema):
+    error_messages = {"type": "Must be an object with signer_id, signer_name and agrees."}
+    signer_id = _Text(100, validate=validate.Length(min=1, error="Required."), required=True, error_messages=_MESSAGES)
+    signer_name = _Text(
+        200, validate=validate.Length(min=1, error="Required."), required=True, error_messages=_MESSAGES
+    )
+    agrees = _TrueOrFalse(
+        required=True,
+        validate=validate.Equal(True, error="Must be true: the signer declares the filing true and complete."),
+        error_messages={**_MESSAGES, "invalid": "Must be true or false."},
+    )
+
+
+class _EnvelopeIn(Schema):
+    entity_id = _formatted(ENTITY_ID, "Must be a filer ID such as 2000001 (letters and digits).", allow_none=True)
+    period = fields.Nested(_PeriodIn, allow_none=True)
+    amends = fields.Nested(_AmendsIn, allow_none=True)
+    verification = fields.Nested(_VerificationIn, allow_none=True)
+
+
+_ENVELOPE_SCHEMA = _EnvelopeIn()
+
+
+def _flatten(messages: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, str]]:
+    """(dotted path, message) for each of marshmallow's nested error messages."""
+    for key, value in messages.items():
+        path = prefix if key == "_schema" else f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            yield from _flatten(value, path)
+        else:
+            for message in value if isinstance(value, list) else [value]:
+                yield (
+                    path,
+                    f"Unknown field {_shown(path.rsplit('.', 1)[-1])}." if message == "Unknown field." else message,
+                )
+
+
+def _shown(name: object) -> str:
+    """A name from the submission, quoted and safe to store and show (no control characters, not too long)."""
+    text = re.sub(CONTROL_CHARACTER, "?", str(name))
+    return repr(text if len(text) <= 80 else text[:80] + "...")
+
+
+def _reason(error: Exception) -> str:
+    """The first line of a JSON parser's complaint (the lines after it quote the body)."""
+    raw = error.args[0] if error.args else ""
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    first = text.strip().splitlines()[0] if text.strip() else "it ends too soon"
+    return re.sub(CONTROL_CHARACTER, "?", first)[:200]
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(CONTROL_CHARACTER, "?", name)[:80]
+
+
+# Streaming the JSON: values are built only for envelope keys, records and one line item at a time.
+
+_OPENS = frozenset({"start_map", "start_array"})
+_CLOSES = frozenset({"end_map", "end_array"})
+
+Event = tuple[str, Any]
+
+
+def _build(first: Event, events: Iterator[Event]) -> Any:
+    """The whole JSON value starting with event `first`, read from `events`.
+
+    A flat object (a line item) is built here directly, the common case made quick; anything nested goes
+    to ijson's builder, which needs no recursion however deep the nesting.
+    """
+    event, value = first
+    if event == "start_map":
+        built: dict[str, Any] = {}
+        key = ""
+        for event, value in events:
+            if event == "map_key":
+                key = value
+            elif event == "end_map":
+                return built
+            elif event in _OPENS:
+                built[key] = _build_nested((event, value), events)
+            else:
+                built[key] = value
+    return _build_nested(first, events)
+
+
+def _build_nested(first: Event, events: Iterator[Event]) -> Any:
+    event, value = first
+    if event not in _OPENS:
+        return value
+    builder = ijson.ObjectBuilder()
+    builder.event(event, value)
+    depth = 1
+    for event, value in events:
+        builder.event(event, value)
+        if event in _OPENS:
+            depth += 1
+        elif event in _CLOSES:
+            depth -= 1
+            if depth == 0:
+                break
+    return builder.value
+
+
+def _skip(first: Event, events: Iterator[Event]) -> None:
+    """Read past the JSON value starting with `first` without building it."""
+    if first[0] not in _OPENS:
+        return
+    depth = 1
+    for event, _ in events:
+        if event in _OPENS:
+            depth += 1
+        elif event in _CLOSES:
+            depth -= 1
+            if depth == 0:
+                return
+
+
+def _members(events: Iterator[Event]) -> Iterator[str]:
+    """The keys of the JSON object being read; the caller reads or skips each key's value before the next."""
+    for event, value in events:
+        if event == "end_map":
+            return
+        yield value
+
+
+class _Findings:
+    """Problems as they are found, listing at most `limit` and counting the rest."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.listed: list[Problem] = []
+        self.unlisted = {Level.ERROR: 0, Level.WARNING: 0}
+        self.has_error = False
+
+    def add(self, problem: Problem) -> None:
+        if problem.level is Level.ERROR:
+            self.has_error = True
+        if len(self.listed) < self.limit:
+            self.listed.append(problem)
+        else:
+            self.unlisted[problem.level] += 1
+
+    def extend(self, problems: list[Problem]) -> None:
+        for problem in problems:
+            self.add(problem)
+
+    def closing(self, envelope: list[Problem]) -> tuple[list[Problem], list[Problem]]:
+        """(errors, warnings): the envelope's problems first, then the parts', within the limit."""
+        everything = envelope + self.listed
+        listed = everything[: self.limit]
+        unlisted = dict(self.unlisted)
+        for problem in everything[self.limit :]:
+            unlisted[problem.level] += 1
+        if any(unlisted.values()):
+            level = Level.ERROR if unlisted[Level.ERROR] or self.has_error else Level.WARNING
+            message = (
+                f"Checking listed the first {self.limit} problems only; {unlisted[Level.ERROR]} more errors and "
+                f"{unlisted[Level.WARNING]} more warnings were found. Correct these and submit again."
+            )
+            listed.append(Problem(level, message))
+        return (
+            [problem for problem in listed if problem.level is Level.ERROR],
+            [problem for problem in listed if problem.level is Level.WARNING],
+        )
+
+
+class _SubmissionReader:
+    """One pass (two when the parts come before the form or period) over a submission's JSON events."""
+
+    def __init__(self, body: bytes, on_line: LineSink | None, max_problems: int) -> None:
+        self.body = body
+        self.on_line = on_line
+        self.findings = _Findings(max_problems)
+        self.envelope_problems: list[Problem] = []
+        self.top: dict[str, Any] = {}
+        self.form: FormDeclaration | None = None
+        self.check: FilingCheck | None = None
+        self.records: dict[str, dict[str, Any]] = {}
+        self.line_counts: dict[str, int] = {}
+        self.parts_read: set[str] = set()
+        self.parts_given = False
+        self.schema_fields: dict[str, dict[str, fields.Field]] = {}
+
+    def read(self) -> CheckedSubmission:
+        try:
+            is_object, deferred = self._read_document()
+        except (ijson.JSONError, UnicodeDecodeError) as exc:
+            # Lines already handed on are discarded by the caller: a rejected submission stores nothing.
+            self.envelope_problems.append(Problem(Level.ERROR, f"The body is not valid JSON: {_reason(exc)}"))
+            errors, warnings = self.findings.closing(self.envelope_problems)
+            return CheckedSubmission(None, errors=errors, warnings=warnings)
+        envelope = self._envelope(self.envelope_problems) if is_object else None
+        if is_object and not self.parts_given:
+            self.envelope_problems.append(Problem(Level.ERROR, "Required: the form's parts.", field="parts"))
+        if deferred and envelope is not None:
+            self._read_parts_again()
+        totals: dict[str, Decimal] = {}
+        if self.check is not None:
+            self.findings.extend(self.check.finish())
+            totals = self.check.totals()
+        errors, warnings = self.findings.closing(self.envelope_problems)
+        return CheckedSubmission(envelope, self.records, self.line_counts, totals, errors, warnings)
+
+    def _read_document(self) -> tuple[bool, bool]:
+        """Read the document once: whether it is an object, and whether its parts came too early to check."""
+        events = ijson.basic_parse(self.body, use_float=False)
+        first = next(events)
+        if first[0] != "start_map":
+            self.envelope_problems.append(Problem(Level.ERROR, "The body must be a JSON object: the submission."))
+            _skip(first, events)
+            for _ in events:  # the JSON itself must still be well formed
+                pass
+            return False, False
+        deferred = False
+        seen: set[str] = set()
+        for key in _members(events):
+            value_start = next(events)
+            if key in seen:
+                self._envelope_problem(Problem(Level.ERROR, "Given more than once.", field=_safe_name(key)))
+                _skip(value_start, events)
+                continue
+            seen.add(key)
+            if key == "parts":
+                if self._ready_for_parts():
+                    self._read_parts(value_start, events)
+                else:
+                    deferred = True
+                    _skip(value_start, events)
+            elif key in ENVELOPE_KEYS:
+                self.top[key] = _build(value_start, events)
+            else:
+                message = f"Unknown field {_shown(key)}; a submission has form, {', '.join(ENVELOPE_KEYS[1:])}, parts."
+                self._envelope_problem(Problem(Level.ERROR, message, field=_safe_name(key)))
+                _skip(value_start, events)
+        for _ in events:  # anything after the object is malformed JSON, which reading to the end reports
+            pass
+        self.parts_given = "parts" in seen
+        return True, deferred
+
+    def _envelope_problem(self, problem: Problem) -> None:
+        """Note a problem outside the parts; past the limit it is only counted (a body of a million unknown keys)."""
+        if len(self.envelope_problems) < self.findings.limit:
+            self.envelope_problems.append(problem)
+        else:
+            self.findings.has_error = True
+            self.findings.unlisted[problem.level] += 1
+
+    def _read_parts_again(self) -> None:
+        events = ijson.basic_parse(self.body, use_float=False)
+        next(events)
+        for key in _members(events):
+            value_start = next(events)
+            if key == "parts" and self.check is None:
+                self._start_check()
+                self._read_parts(value_start, events)
+            else:
+                _skip(value_start, events)
+
+    def _ready_for_parts(self) -> bool:
+        """Whether the form (and its period, if it has one) came before the parts, so lines can be checked now."""
+        form = FORMS.get(self.top.get("form")) if isinstance(self.top.get("form"), str) else None
+        if form is None or (form.has_period and "period" not in self.top):
+            return False
+        self._start_check()
+        return True
+
+    def _start_check(self) -> None:
+        envelope = self._envelope([])
+        if envelope is None:
+            return
+        self.form = envelope.form
+        self.check = FilingCheck(envelope.form, envelope.period)
+        self.line_counts = {part.name: 0 for part in envelope.form.parts if part.kind is PartKind.LINES}
+        self.schema_fields = {part.name: part_schema(part).fields for part in envelope.form.parts}
+
+    def _envelope(self, problems: list[Problem]) -> Envelope | None:
+        """The envelope read from the top-level values so far; `problems` receives what is wrong with it."""
+        code = self.top.get("form")
+        form = FORMS.get(code) if isinstance(code, str) else None
+        if form is None:
+            known = ", ".join(sorted(FORMS))
+            message = (
+                "Required: the form's code, such as F460."
+                if is_blank(code)
+                else f"Unknown form {_shown(code)}; the forms are {known}."
+            )
+            problems.append(Problem(Level.ERROR, message, field="form"))
+            return None
+        given = {key: self.top[key] for key in ENVELOPE_KEYS[1:] if not is_blank(self.top.get(key))}
+        try:
+            loaded = _ENVELOPE_SCHEMA.load(given)
+        except ValidationError as error:
+            problems.extend(Problem(Level.ERROR, message, field=path) for path, message in _flatten(error.messages))
+            loaded = error.valid_data or {}
+        period = loaded.get("period") or {}
+        start, end = period.get("start"), period.get("end")
+        if form.has_period and "period" not in given:
+            problems.append(Problem(Level.ERROR, "Required: the period this report covers.", field="period"))
+        elif not form.has_period and "period" in given:
+            problems.append(Problem(Level.ERROR, f"Form {form.code} covers no period; leave it out.", field="period"))
+        elif isinstance(start, date) and isinstance(end, date):
+            problems.extend(period_problems(form, start, end))
+        amends = loaded.get("amends") or {}
+        envelope_verification = loaded.get("verification") or {}
+        envelope = Envelope(
+            form=form,
+            entity_id=loaded.get("entity_id"),
+            period_start=start if form.has_period else None,
+            period_end=end if form.has_period else None,
+            amends_filing_id=amends.get("filing_id"),
+            amends_amendment=amends.get("amendment"),
+            verification=(
+                Verification(envelope_verification["signer_id"], envelope_verification["signer_name"])
+                if envelope_verification.get("agrees") is True
+                and {"signer_id", "signer_name"} <= envelope_verification.keys()
+                else None
+            ),
+        )
+        if "verification" not in given:
+            message = "Required: the signer's verification (signer_id, signer_name, agrees)."
+            problems.append(Problem(Level.ERROR, message, field="verification"))
+        if envelope.creates_entity and "entity_id" in given:
+            message = "A new registration creates its filer; leave entity_id out (amend the registration instead)."
+            problems.append(Problem(Level.ERROR, message, field="entity_id"))
+        elif not envelope.creates_entity and "entity_id" not in given:
+            problems.append(Problem(Level.ERROR, "Required: the filer's ID.", field="entity_id"))
+        return envelope
+
+    def _read_parts(self, first: Event, events: Iterator[Event]) -> None:
+        if first[0] != "start_map":
+            message = "Must be an object holding the form's parts by name."
+            self.findings.add(Problem(Level.ERROR, message, field="parts"))
+            _skip(first, events)
+            return
+        assert self.form is not None
+        for name in _members(events):
+            value_start = next(events)
+            try:
+                part = self.form.part_named(name)
+            except KeyError:
+                known = ", ".join(part.name for part in self.form.parts)
+                message = f"Unknown part {_shown(name)}; form {self.form.code} has {known}."
+                self.findings.add(Problem(Level.ERROR, message, part=_safe_name(name)))
+                _skip(value_start, events)
+                continue
+            if name in self.parts_read:
+                self.findings.add(Problem(Level.ERROR, "Given more than once.", part=name))
+                _skip(value_start, events)
+                continue
+            self.parts_read.add(name)
+            if part.kind is PartKind.RECORD:
+                self._read_record(part, _build(value_start, events))
+            else:
+                self._read_lines(part, value_start, events)
+
+    def _read_record(self, part: PartSpec, raw: Any) -> None:
+        if not isinstance(raw, dict):
+            self.findings.add(Problem(Level.ERROR, f"Must be an object with the fields of {part.label}.", part.name))
+            return
+        values, invalid = self._typed(part, raw, None)
+        assert self.check is not None
+        self.findings.extend(self.check.record(part.name, values, invalid))
+        self.records[part.name] = _ready_for_json(values)
+
+    def _read_lines(self, part: PartSpec, first: Event, events: Iterator[Event]) -> None:
+        if first[0] != "start_array":
+            self.findings.add(Problem(Level.ERROR, f"Must be a list of the lines of {part.label}.", part.name))
+            _skip(first, events)
+            return
+        assert self.check is not None
+        count = 0
+        for event, value in events:
+            if event == "end_array":
+                break
+            count += 1
+            if count > part.max_lines:
+                _skip((event, value), events)
+                continue
+            raw = _build((event, value), events)
+            if not isinstance(raw, dict):
+                self.findings.add(Problem(Level.ERROR, "Must be an object with the line's fields.", part.name, count))
+                continue
+            values, invalid = self._typed(part, raw, count)
+            self.findings.extend(self.check.line(part.name, count, values, invalid))
+            if self.on_line is not None and not self.findings.has_error:
+                self.on_line(part.name, count, _ready_for_json(values))
+        self.line_counts[part.name] = count
+        if count > part.max_lines:
+            message = f"{part.label} has {count} lines; at most {part.max_lines} are allowed."
+            self.findings.add(Problem(Level.ERROR, message, part.name))
+
+    def _typed(self, part: PartSpec, raw: dict[str, Any], line: int | None) -> tuple[dict[str, Any], set[str]]:
+        """The record's or line's values typed by the part's schema, and the names of fields that failed.
+
+        Blank values count as absent: whether a field is required is a rule of the form, checked afterwards.
+        Each field deserializes on its own, which spares a line item the work of a whole schema load.
+        """
+        schema_fields = self.schema_fields[part.name]
+        values: dict[str, Any] = {}
+        invalid: set[str] = set()
+        for name, value in raw.items():
+            if value is None or (value.__class__ is str and not value.strip()):
+                continue
+            schema_field = schema_fields.get(name)
+            if schema_field is None:
+                message = f"Unknown field {_shown(name)}; {part.label} has no such field."
+                self.findings.add(Problem(Level.ERROR, message, part.name, line, _safe_name(name)))
+                continue
+            try:
+                values[name] = schema_field.deserialize(value)
+            except ValidationError as error:
+                invalid.add(name)
+                for message in error.messages:
+                    self.findings.add(Problem(Level.ERROR, str(message), part.name, line, name))
+        return values, invalid
+
+
+def _ready_for_json(values: dict[str, Any]) -> dict[str, Any]:
+    """A record's or line's typed values as JSON values: amounts as dollars-and-cents strings, dates ISO."""
+    ready = {}
+    for name, value in values.items():
+        if isinstance(value, Decimal):
+            ready[name] = dollars(value) if is_whole_cents(value) else str(value)
+        elif isinstance(value, date):
+            ready[name] = value.isoformat()
+        else:
+            ready[name] = value
+    return ready

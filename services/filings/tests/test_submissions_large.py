@@ -1,0 +1,109 @@
+"""A Form 460 with 20,000 line items is accepted and stored in bounded memory."""
+
+import json
+import tracemalloc
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from cars_shared.web.auth import Principal
+from filings.domain.forms import form_named
+from filings.domain.forms.declaration import SumOfFields, SumOfLines
+from filings.examples import example
+from filings.models import Filing, FilingLine, Submission
+from filings.permissions import Caller
+from filings.submissions import handlers as submissions
+
+TREASURER = "user-treasurer"
+ITEMS = 20_000
+MEMORY_BOUND = 32 * 1024 * 1024
+"""Far below what 20,000 parsed line items take at once (the document alone is several megabytes as text)."""
+
+
+@pytest.fixture
+def database(migrated_database):
+    return migrated_database("filings")
+
+
+def treasurer(entity_id=None):
+    links = [{"entity_id": entity_id, "role": "officer"}] if entity_id else []
+    claims = {"entities": links, "email_verified": True, "mfa": True}
+    return Caller.of(Principal(TREASURER, "treasurer", ("filer",), claims))
+
+
+def with_consistent_totals(document):
+    """Every total the form's rules derive from the lines, recomputed (totals feed totals: until they settle)."""
+    form, parts = form_named(document["form"]), document["parts"]
+
+    def value(ref):
+        part = parts.get(ref.part)
+        if isinstance(part, list):
+            return sum((Decimal(line.get(ref.field) or 0) for line in part), Decimal(0))
+        return Decimal((part or {}).get(ref.field) or 0)
+
+    for _ in range(len(form.rules) + 1):
+        changed = False
+        for rule in form.rules:
+            if isinstance(rule, SumOfLines):
+                total = (
+                    value(rule.lines) + sum(map(value, rule.plus), Decimal(0)) - sum(map(value, rule.less), Decimal(0))
+                )
+            elif isinstance(rule, SumOfFields):
+                total = sum(map(value, rule.addends), Decimal(0)) - sum(map(value, rule.less), Decimal(0))
+            else:
+                continue
+            text = f"{total:.2f}"
+            if parts[rule.total.part].get(rule.total.field) != text:
+                parts[rule.total.part][rule.total.field] = text
+                changed = True
+        if not changed:
+            return document
+    raise AssertionError("the totals do not settle")
+
+
+def large_f460(entity_id, items):
+    document = example("F460")
+    document["entity_id"] = entity_id
+    document["verification"] = {**document["verification"], "signer_id": TREASURER}
+    patterns = document["parts"]["schedule_a"]
+    document["parts"]["schedule_a"] = [
+        {**patterns[n % len(patterns)], "contributor_name": f"Contributor {n}", "transaction_id": f"A-{n:05d}"}
+        for n in range(items)
+    ]
+    return with_consistent_totals(document)
+
+
+def test_a_form_460_with_20000_line_items_is_accepted_and_stored_in_bounded_memory(database):
+    registration = example("F410")
+    registration["verification"] = {**registration["verification"], "signer_id": TREASURER}
+    with database.session() as session:
+        received = submissions.receive(session, treasurer(), json.dumps(registration).encode())
+    with database.session() as session:
+        committee = submissions.check(session, received.submission.submission_id).entity_id
+    body = json.dumps(large_f460(committee, ITEMS)).encode()
+    with database.session() as session:
+        submission_id = submissions.receive(session, treasurer(committee), body).submission.submission_id
+    del body
+
+    tracemalloc.start()
+    try:
+        with database.session() as session:
+            submissions.check(session, submission_id)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    with database.session() as session:
+        decided = session.get(Submission, submission_id)
+        assert decided.status == "accepted", decided.errors[:3]
+        filing = session.get(Filing, (decided.filing_id, 0))
+        stored = session.scalar(
+            select(func.count())
+            .select_from(FilingLine)
+            .where(FilingLine.filing_id == decided.filing_id, FilingLine.part == "schedule_a")
+        )
+        last = session.get(FilingLine, (decided.filing_id, 0, "schedule_a", ITEMS))
+    assert filing.line_counts["schedule_a"] == stored == ITEMS
+    assert last.data["transaction_id"] == f"A-{ITEMS - 1:05d}"
+    assert peak < MEMORY_BOUND, f"checking and storing took {peak / 2**20:.1f} MiB at its peak"
