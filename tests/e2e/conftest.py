@@ -13,6 +13,8 @@ import requests
 from cars_shared.config import SERVICES
 from cars_shared.supervisor import LocalSystem, free_port
 
+PASSWORD = "correct horse battery staple 42"
+
 
 class Client:
     """Talks to the running system through its front door, like the portal does."""
@@ -38,10 +40,14 @@ class Client:
         """
         username = f"{label}-{uuid.uuid4().hex[:8]}"
         email = f"{username}@example.org"
-        password = "correct horse battery staple 42"
-        credentials = {"username": username, "password": password}
+        credentials = {"username": username, "password": PASSWORD}
         created = self.request("POST", "/api/accounts/users", json={"email": email, **credentials})
         assert created.status_code == 201, created.text
+        return email, self.verify_and_sign_in(username, email)
+
+    def verify_and_sign_in(self, username: str, email: str, password: str = PASSWORD) -> str:
+        """Confirm the e-mailed address, enrol an authenticator and sign in with both factors; the access token."""
+        credentials = {"username": username, "password": password}
         verified = self.request("POST", "/api/accounts/email-verifications", json={"token": self.emailed_token(email)})
         assert verified.status_code == 200, verified.text
         first = self.request("POST", "/api/accounts/sessions", json=credentials)
@@ -56,7 +62,7 @@ class Client:
         )
         assert second.status_code == 200, second.text
         self.refresh_tokens[claims_of(second.json()["access_token"])["sid"]] = second.json()["refresh_token"]
-        return email, second.json()["access_token"]
+        return second.json()["access_token"]
 
     def emailed_token(self, email: str) -> str:
         """The token of the verification link e-mailed to `email`, taking that message out of the mailbox."""
@@ -89,8 +95,8 @@ class Client:
         assert response.headers["Location"].endswith(response.json()["submission_id"])
         return response.json()["submission_id"]
 
-    def decided(self, token, submission_id, timeout=60.0):
-        """The submission's status resource once it is accepted (it must not be rejected)."""
+    def decided(self, token, submission_id, timeout=60.0, expect="accepted"):
+        """The submission's status resource once it is decided, which must be `expect` (accepted by default)."""
 
         def decision():
             status = self.request("GET", f"/api/filings/v1/submissions/{submission_id}", token)
@@ -98,7 +104,7 @@ class Client:
             return status.json() if status.json()["status"] in ("accepted", "rejected") else None
 
         decided = wait_until(decision, timeout=timeout)
-        assert decided["status"] == "accepted", decided["errors"]
+        assert decided["status"] == expect, decided["errors"]
         return decided
 
     def submit_registration(self, token, name, headers=None):
