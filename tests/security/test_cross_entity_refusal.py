@@ -42,6 +42,7 @@ def system(migrated_database, token_mint, tmp_path, monkeypatch):
     from accounts.models import EntityLink
     from correspondence import handlers as correspondence_handlers
     from correspondence.blob_store import configured_blob_store
+    from fees import handlers as fees_handlers
     from filings.examples import example
     from filings.models import Entity
     from filings.permissions import Caller
@@ -81,6 +82,8 @@ def system(migrated_database, token_mint, tmp_path, monkeypatch):
         link_handlers.record_entity(session, registered)
         accounts_handlers.link_registrant_to_entity(session, registered)
         owner_link = session.query(EntityLink).filter_by(user_id=owner.id).one().id
+    with databases["fees"].session() as session:
+        fees_handlers.record_registration(session, registered)
     with databases["correspondence"].session() as session:
         fee = {
             "assessment_id": str(uuid.uuid4()),
@@ -288,7 +291,7 @@ def test_every_protected_endpoint_refuses_callers_who_are_not_the_entitys(servic
     expired = token(token_mint, seeded["owner_id"], ttl=-120)
     forged = tampered(other, sub=seeded["owner_id"], roles=["staff", "administrator"])
     operations = list(protected_operations(app, service))
-    if service in {"fees", "search"}:
+    if service == "search":
         assert operations == [], f"{service} reads are public"
         for rule in app.url_map.iter_rules():
             view = app.view_functions[rule.endpoint]
@@ -336,3 +339,7 @@ def test_every_protected_endpoint_refuses_callers_who_are_not_the_entitys(servic
     if service == "filings":
         mine = client.get("/api/filings/v1/submissions", headers={"Authorization": f"Bearer {owner}"})
         assert seeded["submission_id"] in mine.get_data(as_text=True)
+    if service == "fees":
+        statement = f"/api/fees/v1/entities/{seeded['entity_id']}/statement"
+        mine = client.get(statement, headers={"Authorization": f"Bearer {owner}"})
+        assert mine.status_code == 200 and mine.json["balance_cents"] >= 5000

@@ -1,48 +1,138 @@
-"""The annual fee (Gov. Code 84101.5): amounts and dates are data with effective dates."""
+"""The annual fee (Gov. Code 84101.5, 86102): who owes it for which year, how much, and by when. All data.
+
+A committee or lobbying entity owes the fee for the year it registers (due some days after registering)
+and for each later calendar year it exists in (due on a fixed day of January). A committee created in
+the last months of a year owes nothing for the next one. An entity terminated before a year begins owes
+nothing for that year or any later one.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from fees.domain.schedule import in_force
+
+COMMITTEE_TYPES: frozenset[str] = frozenset(
+    {"recipient_committee", "primarily_formed_committee", "general_purpose_committee"}
+)
+"""Committees that file a Statement of Organization (Form 410); major donor and IE committees do not."""
+
+LOBBYING_TYPES: frozenset[str] = frozenset({"lobbyist", "lobbying_firm", "lobbyist_employer", "lobbying_coalition"})
+
 
 @dataclass(frozen=True)
 class AnnualFeeRule:
     effective_from: date
     amount_cents: int
-    late_penalty_cents: int
+    due_month: int
+    due_day: int
+    """Each later year's fee is due on this day of the year."""
     due_days_after_registration: int
+    """The fee of the year of registering is due this many days after registering."""
+    due_days_after_late_assessment: int
+    """A year's fee first assessed after its usual due day is due this many days after it was assessed."""
+    committee_types: frozenset[str]
+    lobbying_types: frozenset[str]
+    exempt_next_year_from_month: int
+    """A committee created in this month or later owes nothing for the next calendar year."""
 
 
 FEE_SCHEDULE: tuple[AnnualFeeRule, ...] = (
     AnnualFeeRule(
-        effective_from=date(2013, 1, 1), amount_cents=5000, late_penalty_cents=15000, due_days_after_registration=15
+        effective_from=date(2013, 1, 1),
+        amount_cents=5000,
+        due_month=1,
+        due_day=15,
+        due_days_after_registration=15,
+        due_days_after_late_assessment=15,
+        committee_types=COMMITTEE_TYPES,
+        lobbying_types=LOBBYING_TYPES,
+        exempt_next_year_from_month=10,
     ),
 )
+
+
+@dataclass(frozen=True)
+class FeeEntity:
+    """A filing entity as the annual fee sees it."""
+
+    entity_type: str
+    registered_on: date | None
+    terminated_on: date | None = None
 
 
 @dataclass(frozen=True)
 class AnnualFee:
     fee_year: int
     amount_cents: int
-    late_penalty_cents: int
-    due_date: date
+    due_on: date
 
 
 def rule_on(day: date, schedule: tuple[AnnualFeeRule, ...] = FEE_SCHEDULE) -> AnnualFeeRule:
-    """The rule in force on `day`."""
-    in_force = [rule for rule in schedule if rule.effective_from <= day]
-    if not in_force:
-        raise ValueError(f"no annual fee rule in force on {day.isoformat()}")
-    return max(in_force, key=lambda rule: rule.effective_from)
+    """The annual fee rule in force on `day`."""
+    return in_force(schedule, day, "annual fee")
 
 
-def fee_on_registration(registered_on: date, schedule: tuple[AnnualFeeRule, ...] = FEE_SCHEDULE) -> AnnualFee:
-    """A newly registered entity owes the fee for its first year within N days of registering."""
+def rule_of_year(fee_year: int, schedule: tuple[AnnualFeeRule, ...] = FEE_SCHEDULE) -> AnnualFeeRule:
+    """The rule a year's fee is charged by: the one in force when the year begins."""
+    return rule_on(date(fee_year, 1, 1), schedule)
+
+
+def is_liable(rule: AnnualFeeRule, entity_type: str) -> bool:
+    """Committees and lobbying entities pay the annual fee; candidates and other filers do not."""
+    return entity_type in rule.committee_types or entity_type in rule.lobbying_types
+
+
+def usual_due_date(fee_year: int, schedule: tuple[AnnualFeeRule, ...] = FEE_SCHEDULE) -> date:
+    """The day each year's fee of an existing entity is due (January 15)."""
+    rule = rule_of_year(fee_year, schedule)
+    return date(fee_year, rule.due_month, rule.due_day)
+
+
+def fee_on_registration(
+    entity_type: str, registered_on: date, schedule: tuple[AnnualFeeRule, ...] = FEE_SCHEDULE
+) -> AnnualFee | None:
+    """The fee of the year an entity registers in, due N days after registering; None if it owes none."""
     rule = rule_on(registered_on, schedule)
+    if not is_liable(rule, entity_type):
+        return None
     return AnnualFee(
         fee_year=registered_on.year,
         amount_cents=rule.amount_cents,
-        late_penalty_cents=rule.late_penalty_cents,
-        due_date=registered_on + timedelta(days=rule.due_days_after_registration),
+        due_on=registered_on + timedelta(days=rule.due_days_after_registration),
     )
+
+
+def owes_yearly_fee(entity: FeeEntity, fee_year: int, schedule: tuple[AnnualFeeRule, ...] = FEE_SCHEDULE) -> bool:
+    """Whether an entity registered before `fee_year` owes that year's fee."""
+    rule = rule_of_year(fee_year, schedule)
+    year_begins = date(fee_year, 1, 1)
+    if not is_liable(rule, entity.entity_type) or entity.registered_on is None:
+        return False
+    if entity.registered_on >= year_begins:
+        # Registering charges the fee of its own year; the yearly run is for entities that already existed.
+        return False
+    if entity.terminated_on is not None and entity.terminated_on < year_begins:
+        return False
+    return not formed_late_the_year_before(entity, fee_year, rule)
+
+
+def formed_late_the_year_before(entity: FeeEntity, fee_year: int, rule: AnnualFeeRule) -> bool:
+    """A committee created in October to December of the year before `fee_year` is exempt for it."""
+    registered_on = entity.registered_on
+    return (
+        entity.entity_type in rule.committee_types
+        and registered_on is not None
+        and registered_on.year == fee_year - 1
+        and registered_on.month >= rule.exempt_next_year_from_month
+    )
+
+
+def yearly_fee(fee_year: int, assessed_on: date, schedule: tuple[AnnualFeeRule, ...] = FEE_SCHEDULE) -> AnnualFee:
+    """A year's fee as the yearly run charges it: due January 15, or N days after a late assessment."""
+    rule = rule_of_year(fee_year, schedule)
+    due_on = date(fee_year, rule.due_month, rule.due_day)
+    if assessed_on > due_on:
+        due_on = assessed_on + timedelta(days=rule.due_days_after_late_assessment)
+    return AnnualFee(fee_year=fee_year, amount_cents=rule.amount_cents, due_on=due_on)

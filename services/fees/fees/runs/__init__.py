@@ -1,0 +1,1 @@
+"""The scheduled jobs: the yearly assessment run and the daily run."""

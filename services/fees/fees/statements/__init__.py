@@ -1,0 +1,1 @@
+"""Statements of account and the receivables report: what entities owe, as JSON and CSV."""
