@@ -66,6 +66,36 @@ ACCOUNTS_DATA_KEY_FILE = declare(
     "",
     "File holding the data keys, one a line, newest first; created on first use (default VAR_DIR/accounts-data-key).",
 )
+FILINGS_DATA_KEY = declare(
+    "FILINGS_DATA_KEY",
+    "",
+    "Keys (base64 of 32 bytes, comma-separated, newest first) that encrypt vendor webhook signing secrets at rest; "
+    "the first encrypts, every one decrypts.",
+)
+FILINGS_DATA_KEY_FILE = declare(
+    "FILINGS_DATA_KEY_FILE",
+    "",
+    "File holding the filings data keys, one a line, newest first; created on first use "
+    "(default VAR_DIR/filings-data-key).",
+)
+FEES_PAYMENT_PROVIDER = declare(
+    "FEES_PAYMENT_PROVIDER",
+    "",
+    "Provider of online fee payments: local (the test provider of a local run, whose checkout page marks a payment "
+    "paid without charging anyone) or none (online payments off); empty: local when the fees database is the "
+    "embedded default, else none.",
+)
+FEES_PAYMENT_WEBHOOK_SECRET = declare(
+    "FEES_PAYMENT_WEBHOOK_SECRET",
+    "",
+    "Secret the payment provider signs its webhooks with (HMAC-SHA256); empty: the local provider's, kept in "
+    "VAR_DIR/fees-payment-webhook-secret (created on first use).",
+)
+FEES_PAYMENT_WEBHOOK_TOLERANCE_SECONDS = declare(
+    "FEES_PAYMENT_WEBHOOK_TOLERANCE_SECONDS",
+    "300",
+    "How old (or early) a payment provider webhook's signed timestamp may be before it is refused.",
+)
 ACCESS_TOKEN_TTL_SECONDS = declare("ACCESS_TOKEN_TTL_SECONDS", "900", "Lifetime of an access token in seconds.")
 LOG_LEVEL = declare("LOG_LEVEL", "INFO", "Log level of every process.")
 PORT = declare("PORT", "8000", "Port of the local front door.")

@@ -12,10 +12,13 @@ FIXTURES = ROOT / "tests" / "fixtures"
 # Every folder under services/ holding a package is a service the deployment must run.
 SERVICES = sorted(path.parent.name for path in (ROOT / "services").glob("*/pyproject.toml"))
 
+# Services that seal secrets at rest with data keys of their own (<SERVICE>_DATA_KEY).
+SEALING_SERVICES = ("accounts", "filings")
+
 # Variables whose values are secrets: never written in a manifest, only referenced.
 SECRET_VARIABLES = {
     "ACCOUNTS_SIGNING_KEY",
-    "ACCOUNTS_DATA_KEY",
+    *(f"{s.upper()}_DATA_KEY" for s in SEALING_SERVICES),
     "AMQP_URI",
     "SMTP_URL",
     *(f"{s.upper()}_DATABASE_URL" for s in SERVICES),

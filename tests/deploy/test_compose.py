@@ -14,6 +14,7 @@ from deploy_facts import (
     FIXTURES,
     INFRASTRUCTURE_VARIABLES,
     LITERAL_CREDENTIALS,
+    SEALING_SERVICES,
     SERVICES,
     image_name,
     service_class,
@@ -216,8 +217,9 @@ def test_accounts_worker_and_gateway_share_one_signing_key(services):
         assert environment(definition)["ACCOUNTS_SIGNING_KEY_FILE"] == "/var/lib/cars/keys/accounts-signing-key.pem"
 
 
-def test_accounts_migration_worker_and_gateway_share_one_data_key(services):
-    for name in ("accounts-migrate", "accounts-worker", "accounts-gateway"):
-        definition = services[name]
-        assert "accounts-keys:/var/lib/cars/keys" in definition["volumes"]
-        assert environment(definition)["ACCOUNTS_DATA_KEY_FILE"] == "/var/lib/cars/keys/accounts-data-key"
+@pytest.mark.parametrize("sealing", SEALING_SERVICES)
+def test_a_sealing_services_migration_worker_and_gateway_share_one_data_key(services, sealing):
+    for role in ("migrate", "worker", "gateway"):
+        definition = services[f"{sealing}-{role}"]
+        assert f"{sealing}-keys:/var/lib/cars/keys" in definition["volumes"]
+        assert environment(definition)[f"{sealing.upper()}_DATA_KEY_FILE"] == f"/var/lib/cars/keys/{sealing}-data-key"

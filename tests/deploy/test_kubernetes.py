@@ -12,6 +12,7 @@ from deploy_facts import (
     DEPLOY,
     INFRASTRUCTURE_VARIABLES,
     LITERAL_CREDENTIALS,
+    SEALING_SERVICES,
     SECRET_VARIABLES,
     SERVICES,
     image_name,
@@ -229,12 +230,19 @@ def test_workers_and_gateways_get_the_broker_and_the_signing_key_where_needed(by
         env = {item["name"] for item in pod_spec(by_kind[("Deployment", f"{service}-{role}")])["containers"][0]["env"]}
         assert "AMQP_URI" in env
         assert ("ACCOUNTS_SIGNING_KEY" in env) == (service == "accounts")
-        assert ("ACCOUNTS_DATA_KEY" in env) == (service == "accounts")
+        data_keys = {name for name in env if name.endswith("_DATA_KEY")}
+        assert data_keys == ({f"{service.upper()}_DATA_KEY"} if service in SEALING_SERVICES else set())
 
 
-def test_the_accounts_migration_gets_the_data_key_it_seals_secrets_with(by_kind):
-    env = {item["name"]: item for item in pod_spec(by_kind[("Job", "accounts-migrate")])["containers"][0]["env"]}
-    assert env["ACCOUNTS_DATA_KEY"]["valueFrom"]["secretKeyRef"]["key"] == "accounts-data-key"
+@pytest.mark.parametrize("sealing", SEALING_SERVICES)
+def test_a_sealing_services_migration_worker_and_gateway_get_its_own_data_key(by_kind, sealing):
+    for kind, name in (
+        ("Job", f"{sealing}-migrate"),
+        ("Deployment", f"{sealing}-worker"),
+        ("Deployment", f"{sealing}-gateway"),
+    ):
+        env = {item["name"]: item for item in pod_spec(by_kind[(kind, name)])["containers"][0]["env"]}
+        assert env[f"{sealing.upper()}_DATA_KEY"]["valueFrom"]["secretKeyRef"]["key"] == f"{sealing}-data-key", name
 
 
 def test_jwks_url_points_at_the_accounts_gateway_service(by_kind, config_map):

@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from accounts.sealed_text import SealedText
+from accounts.data_keys import DATA_KEYS
 from cars_shared.db_types import UtcDateTime
+from cars_shared.sealed_text import SealedText
 
 DEFAULT_ROLES = ("filer",)
 # Where each sealed value is stored: a value moved to another column no longer opens.
@@ -35,8 +36,10 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     email_verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True, default=None)
     # The TOTP secret must be readable to check codes, so it is encrypted (not hashed) with the data keys.
-    mfa_secret: Mapped[str | None] = mapped_column(SealedText(TOTP_COLUMN), nullable=True, default=None)
-    mfa_pending_secret: Mapped[str | None] = mapped_column(SealedText(PENDING_TOTP_COLUMN), nullable=True, default=None)
+    mfa_secret: Mapped[str | None] = mapped_column(SealedText(TOTP_COLUMN, DATA_KEYS), nullable=True, default=None)
+    mfa_pending_secret: Mapped[str | None] = mapped_column(
+        SealedText(PENDING_TOTP_COLUMN, DATA_KEYS), nullable=True, default=None
+    )
     mfa_enabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True, default=None)
     mfa_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None)
 
@@ -147,6 +150,6 @@ class SigningKeyRecord(Base):
     __tablename__ = "signing_keys"
 
     kid: Mapped[str] = mapped_column(String(64), primary_key=True)
-    private_pem: Mapped[str] = mapped_column(SealedText(SIGNING_KEY_COLUMN))
+    private_pem: Mapped[str] = mapped_column(SealedText(SIGNING_KEY_COLUMN, DATA_KEYS))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     retired_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True, default=None)

@@ -16,8 +16,8 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from accounts.key_files import create_secret_file
 from cars_shared.config import ACCESS_TOKEN_TTL_SECONDS, ACCOUNTS_SIGNING_KEY, ACCOUNTS_SIGNING_KEY_FILE, var_path
+from cars_shared.key_files import create_secret_file
 from cars_shared.web.auth import ALGORITHM, TokenVerifier, sign_access_token
 from cars_shared.web.problems import Unauthorized
 

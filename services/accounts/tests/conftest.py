@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.data_keys import new_data_key_text
+from cars_shared.data_keys import new_data_key_text
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 from accounts import handlers, keys_cli
-from accounts.data_keys import DataKey, from_b64, new_data_key_text
 from accounts.signing_key import SigningKey, pem_text
+from cars_shared.data_keys import DataKey, from_b64, new_data_key_text
 
 
 def test_rotate_then_retire_leaves_only_the_new_key_which_signs(migrated_sqlite, monkeypatch, capsys):
@@ -27,7 +27,8 @@ def test_reseal_moves_the_stored_secrets_to_the_newest_data_key(migrated_sqlite,
     newer = new_data_key_text()
     monkeypatch.setenv("ACCOUNTS_DATA_KEY", f"{newer},{data_key}")
     assert keys_cli.main(["reseal"]) == 0
-    assert f"resealed 1 stored secret with data key {DataKey(from_b64(newer)).kid}" in capsys.readouterr().out
+    kid = DataKey(from_b64(newer), "accounts").kid
+    assert f"resealed 1 stored secret with data key {kid}" in capsys.readouterr().out
     monkeypatch.setenv("ACCOUNTS_DATA_KEY", newer)
     with database.session() as session:
         assert len(handlers.load_key_ring(session).keys) == 1

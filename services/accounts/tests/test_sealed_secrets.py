@@ -8,9 +8,9 @@ from alembic import command
 from sqlalchemy import select, text
 
 from accounts import MIGRATIONS_DIR, handlers
-from accounts.data_keys import SEALED_PREFIX, UnknownDataKey, new_data_key_text
 from accounts.models import SigningKeyRecord, User
 from accounts.signing_key import SigningKey, pem_text
+from cars_shared.data_keys import SEALED_PREFIX, UnknownDataKey, new_data_key_text
 from cars_shared.db import Database
 from cars_shared.migrate import alembic_config, upgrade
 

@@ -15,6 +15,7 @@ from fees.domain.annual_fee import FEE_SCHEDULE
 from fees.domain.late_filing import LATE_FILING_SCHEDULE
 from fees.domain.late_payment import LATE_PAYMENT_SCHEDULE
 from fees.domain.reminders import REMINDER_SCHEDULE
+from fees.payments import routes as payment_routes
 from fees.schemas import FeeScheduleOut
 from fees.staff import routes as staff_routes
 from fees.statements import routes as statement_routes
@@ -44,10 +45,10 @@ def fee_schedule() -> dict[str, Any]:
 
 
 def create_app(**options: Any) -> Flask:
-    """The fees gateway: the public fee schedule, statements and receivables, the staff routes."""
+    """The fees gateway: the public fee schedule, statements and receivables, the staff routes, payments."""
     return create_gateway(
         "fees",
-        [blueprint, statement_routes.blueprint, staff_routes.blueprint],
+        [blueprint, statement_routes.blueprint, staff_routes.blueprint, payment_routes.blueprint],
         title="CARS fees",
         **options,
     )

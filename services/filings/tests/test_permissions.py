@@ -3,7 +3,7 @@ import pytest
 from cars_shared.web.auth import Principal
 from cars_shared.web.problems import Forbidden
 from filings.domain.intake import Space
-from filings.permissions import Caller, may_read_submission, require_may_submit
+from filings.permissions import Caller, may_read_full, may_read_submission, require_may_submit
 
 ENTITY = "2000001"
 OFFICER = {"entities": [{"entity_id": ENTITY, "role": "officer"}]}
@@ -104,3 +104,60 @@ def test_a_submission_is_read_by_its_submitter_and_by_staff_only():
     assert may_read_submission(person(roles=("staff",)), "user-2")
     assert not may_read_submission(vendor("sandbox"), "user-1")
     assert may_read_submission(vendor("sandbox"), "vendor:vendor-1")
+
+
+NOW = 1_800_000_000.0
+
+
+def reads_in_full(caller, entity_id=ENTITY, space="production", vendor_id=None, now=NOW):
+    return may_read_full(caller, entity_id=entity_id, space=space, vendor_id=vendor_id, now=now)
+
+
+@pytest.mark.parametrize("role", ["officer", "agent", "viewer"])
+def test_every_role_on_the_entity_reads_its_filings_in_full(role):
+    caller = person(entities=[{"entity_id": ENTITY, "role": role}])
+    assert reads_in_full(caller)
+    assert not reads_in_full(caller, entity_id="2000002")
+
+
+def test_people_of_other_entities_and_the_public_do_not_read_in_full():
+    assert not reads_in_full(person(entities=[{"entity_id": "2000002", "role": "officer"}]))
+    assert not reads_in_full(person())
+    assert not reads_in_full(person(entities=[{"entity_id": ENTITY, "role": "treasurer"}]))
+
+
+def test_a_partner_reads_in_full_only_while_the_grant_for_the_entity_runs():
+    grant = {"partner_grants": [{"entity_id": ENTITY, "until": NOW + 60}]}
+    assert reads_in_full(person(roles=("partner",), **grant))
+    assert not reads_in_full(person(roles=("partner",), **grant), now=NOW + 60)
+    assert not reads_in_full(person(roles=("partner",), **grant), entity_id="2000002")
+
+
+def test_partner_grants_count_only_for_partners_and_only_when_well_formed():
+    grant = {"partner_grants": [{"entity_id": ENTITY, "until": NOW + 60}]}
+    assert not reads_in_full(person(roles=("filer",), **grant))
+    malformed = {"partner_grants": [{"entity_id": ENTITY, "until": "forever"}, {"entity_id": ENTITY, "until": True}]}
+    assert not reads_in_full(person(roles=("partner",), **malformed))
+
+
+def test_staff_read_every_filing_in_full():
+    staff = person(roles=("staff",))
+    assert reads_in_full(staff)
+    assert reads_in_full(staff, entity_id="S0000001", space="sandbox", vendor_id="vendor-1")
+
+
+def test_a_vendor_reads_in_full_only_what_it_submitted_with_a_token_of_that_space():
+    assert reads_in_full(vendor("production", authorised=[ENTITY]), vendor_id="vendor-1")
+    assert reads_in_full(vendor("sandbox"), entity_id="S0000001", space="sandbox", vendor_id="vendor-1")
+    assert not reads_in_full(vendor("sandbox"), vendor_id="vendor-1"), "a sandbox token reads no production filing"
+    assert not reads_in_full(vendor("production", authorised=[ENTITY], vendor_id="vendor-2"), vendor_id="vendor-1")
+
+
+def test_an_authorisation_to_file_gives_a_vendor_no_right_to_read_what_others_filed():
+    assert not reads_in_full(vendor("production", authorised=[ENTITY]))
+    assert not reads_in_full(vendor("production", authorised=[ENTITY]), vendor_id="vendor-2")
+
+
+def test_sandbox_filings_are_read_in_full_by_no_person_linked_to_an_entity():
+    caller = person(entities=[{"entity_id": "S0000001", "role": "officer"}])
+    assert not reads_in_full(caller, entity_id="S0000001", space="sandbox", vendor_id="vendor-1")

@@ -269,6 +269,23 @@ def test_the_same_idempotency_key_with_another_document_is_a_conflict(database):
         submit(database, person(), changed, idempotency_key="retry-1")
 
 
+def test_the_same_idempotency_key_sent_twice_at_once_stores_one_submission(database):
+    with database.session() as first_session:
+        first = submissions.receive(first_session, person(), json.dumps(document("F410")).encode(), idempotency_key="k")
+        answers = []
+        # The second request's insert waits for the first one's transaction, then answers its submission.
+        second = threading.Thread(
+            target=lambda: answers.append(submit(database, person(), document("F410"), idempotency_key="k"))
+        )
+        second.start()
+        second.join(timeout=0.5)
+        assert second.is_alive()
+    second.join(timeout=30)
+    assert answers[0].replayed and answers[0].submission.submission_id == first.submission.submission_id
+    assert count(database, Submission) == 1
+    assert [event_type for event_type, _ in published(database)] == ["submission_received"]
+
+
 def test_idempotency_keys_belong_to_their_submitter(database):
     first = submit(database, person(), document("F410"), idempotency_key="retry-1")
     other = submit(database, person("user-other"), document("F410", signer="user-other"), idempotency_key="retry-1")
@@ -428,11 +445,23 @@ def test_of_two_amendments_of_the_same_version_checked_at_once_one_is_accepted_a
     assert [problem["path"] for problem in decided[1].errors] == ["amends.amendment"]
 
 
-def test_a_submission_shows_as_validating_while_it_is_checked(database):
-    received = submit(database, person(), document("F410"))
+def test_a_large_submission_shows_as_validating_while_it_is_checked(database):
+    # Trailing spaces are valid JSON: the body is as large as a filing of several hundred line items.
+    body = json.dumps(document("F410")).encode() + b" " * submissions.SHOWN_VALIDATING_BYTES
+    received = submit(database, person(), body)
     with database.session() as checking:
         submissions.check(checking, received.submission.submission_id)
         with database.session() as reader:
             assert reader.get(Submission, received.submission.submission_id).status == "validating"
+    with database.session() as reader:
+        assert reader.get(Submission, received.submission.submission_id).status == "accepted"
+
+
+def test_a_small_submission_goes_from_received_straight_to_its_decision(database):
+    received = submit(database, person(), document("F410"))
+    with database.session() as checking:
+        submissions.check(checking, received.submission.submission_id)
+        with database.session() as reader:
+            assert reader.get(Submission, received.submission.submission_id).status == "received"
     with database.session() as reader:
         assert reader.get(Submission, received.submission.submission_id).status == "accepted"

@@ -107,3 +107,40 @@ def test_a_form_460_with_20000_line_items_is_accepted_and_stored_in_bounded_memo
     assert filing.line_counts["schedule_a"] == stored == ITEMS
     assert last.data["transaction_id"] == f"A-{ITEMS - 1:05d}"
     assert peak < MEMORY_BOUND, f"checking and storing took {peak / 2**20:.1f} MiB at its peak"
+
+
+def test_a_long_filing_rejected_after_some_lines_were_written_keeps_none_of_them(database):
+    """Lines reach the database a chunk at a time while checking goes on; a rejection found at the end rolls back
+    the chunks written, and only them: another submission decided in the same transaction keeps its filing.
+    """
+    registration = example("F410")
+    registration["verification"] = {**registration["verification"], "signer_id": TREASURER}
+    with database.session() as session:
+        received = submissions.receive(session, treasurer(), json.dumps(registration).encode())
+    with database.session() as session:
+        committee = submissions.check(session, received.submission.submission_id).entity_id
+    short = large_f460(committee, 3)
+    long_with_a_wrong_total = large_f460(committee, submissions.LINES_CHUNK + 500)
+    long_with_a_wrong_total["parts"]["summary"]["monetary_contributions"] = "1.00"
+    with database.session() as session:
+        short_id, long_id = (
+            submissions.receive(session, treasurer(committee), json.dumps(document).encode()).submission.submission_id
+            for document in (short, long_with_a_wrong_total)
+        )
+
+    with database.session() as session:
+        submissions.check(session, short_id)
+        submissions.check(session, long_id)
+
+    with database.session() as session:
+        kept, rejected = session.get(Submission, short_id), session.get(Submission, long_id)
+        schedule_a = dict(
+            session.execute(
+                select(FilingLine.filing_id, func.count())
+                .where(FilingLine.part == "schedule_a")
+                .group_by(FilingLine.filing_id)
+            ).all()
+        )
+    assert (kept.status, rejected.status) == ("accepted", "rejected")
+    assert "parts.summary.monetary_contributions" in [problem["path"] for problem in rejected.errors]
+    assert schedule_a == {kept.filing_id: 3}

@@ -218,3 +218,40 @@ class PaymentReminderDue(Schema):
     open_cents = fields.Integer(required=True)
     due_date = fields.Date(required=True)
     days_before = fields.Integer(required=True)
+
+
+@event(
+    "fees",
+    "payment_received",
+    description=(
+        "A payment was received and credited to the entity's account (`amount_cents` negative): online through a "
+        "payment provider (`method` online, with `provider` and `payment_intent_id`) or recorded by staff (a cheque "
+        "or money order with its reference number). It pays the oldest charges first; what is left is held as "
+        "credit. `balance_cents` and `unapplied_credit_cents` are the account's right after it. A refund is a "
+        "ledger_entry_reversed of this entry."
+    ),
+    example={
+        **LEDGER_EXAMPLE,
+        "entry_id": "3e4f5a6b-7c8d-4e9f-0a1b-2c3d4e5f6a7b",
+        "kind": "payment",
+        "amount_cents": -5000,
+        "item_id": None,
+        "description": "Payment online (local 9f1c2b3a4d5e6f708192a3b4c5d6e7f8)",
+        "actor": "system:payments.local",
+        "method": "online",
+        "reference": "9f1c2b3a4d5e6f708192a3b4c5d6e7f8",
+        "provider": "local",
+        "payment_intent_id": "4f5a6b7c-8d9e-4f0a-1b2c-3d4e5f6a7b8c",
+        "received_on": "2026-08-03",
+        "balance_cents": 0,
+        "unapplied_credit_cents": 0,
+    },
+)
+class PaymentReceived(LedgerEntryRecorded):
+    method = fields.String(required=True, validate=validate.OneOf(("online", "cheque", "money_order", "cash")))
+    reference = fields.String(required=True)
+    provider = fields.String(required=True, allow_none=True)
+    payment_intent_id = fields.String(required=True, allow_none=True)
+    received_on = fields.Date(required=True)
+    balance_cents = fields.Integer(required=True)
+    unapplied_credit_cents = fields.Integer(required=True)

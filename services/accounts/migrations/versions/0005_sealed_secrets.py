@@ -7,7 +7,8 @@ Revises: 0004_vendors
 import sqlalchemy as sa
 from alembic import op
 
-from accounts.data_keys import SEALED_PREFIX, data_key_ring
+from accounts.data_keys import data_key_ring
+from cars_shared.data_keys import SEALED_PREFIX
 
 revision = "0005_sealed_secrets"
 down_revision = "0004_vendors"

@@ -39,6 +39,9 @@ REGISTRANT_ROLE = "officer"
 FILING_ROLES: frozenset[str] = frozenset({"officer", "agent"})
 """Roles on an entity that may file for it; a viewer may only read."""
 
+READING_ROLES: frozenset[str] = FILING_ROLES | {"viewer"}
+"""Roles on an entity that may read its filings in full, private fields included."""
+
 FIRST_ENTITY_ID = 2_000_000
 """New entity IDs continue above the legacy CAL-ACCESS filer IDs (which stay below 2,000,000)."""
 

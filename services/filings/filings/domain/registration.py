@@ -29,6 +29,12 @@ def registers(form: FormDeclaration) -> bool:
     return form.effect == EntityEffect.REGISTERS
 
 
+def may_create_entity(form: FormDeclaration) -> bool:
+    """Whether an original of the form filed without entity_id creates its entity: a registration, or a report
+    of filers without a registration form (Forms 635 and 645), whose first filing registers the filer."""
+    return form.effect in (EntityEffect.REGISTERS, EntityEffect.REGISTERS_ON_FIRST_FILING)
+
+
 def _value(records: Mapping[str, Mapping[str, Any]], ref: FieldRef) -> Any:
     record = records.get(ref.part)
     return record.get(ref.field) if isinstance(record, Mapping) else None
@@ -40,6 +46,13 @@ def stated_record(form: FormDeclaration, records: Mapping[str, Mapping[str, Any]
     if record.get("entity_type") is None and len(form.entity_types) == 1:
         record["entity_type"] = form.entity_types[0]
     return record
+
+
+def identity_required(form: FormDeclaration) -> str:
+    """What a filing creating its entity must state, naming the form's fields for the entity's name and type."""
+    where = [f"{form.entity_fields[name]}" for name in ("name", "entity_type") if name in form.entity_fields]
+    fields = f" ({', '.join(where)})" if where else ""
+    return f"A filing that registers its filer must state the filer's name and type{fields}."
 
 
 def changed_fields(current: Mapping[str, Any], stated: Mapping[str, Any]) -> list[str]:
@@ -67,16 +80,15 @@ def _public_in(form: FormDeclaration, ref: FieldRef) -> bool:
 
 
 def public_entity_fields(entity_type: str, forms: Mapping[str, FormDeclaration] = FORMS) -> frozenset[str]:
-    """The record fields the public may see of an entity of this type: those public on every form registering it.
+    """The record fields the public may see of an entity of this type: those that the forms which may register it
+    (registrations, and reports registering their filer on first filing) state in public fields, and none in a
+    private one.
 
     A lobbyist's home street address is private on the Form 604, so it stays out of the public entity record.
     """
-    registering = [
-        form
-        for form in forms.values()
-        if registers(form) and (not form.entity_types or entity_type in form.entity_types)
-    ]
-    public = set(ENTITY_RECORD_FIELDS) - ALWAYS_PUBLIC if registering else set()
-    for form in registering:
-        public &= {name for name, ref in form.entity_fields.items() if _public_in(form, ref)}
-    return frozenset(public | ALWAYS_PUBLIC)
+    public, private = set(), set()
+    for form in forms.values():
+        if may_create_entity(form) and (not form.entity_types or entity_type in form.entity_types):
+            for name, ref in form.entity_fields.items():
+                (public if _public_in(form, ref) else private).add(name)
+    return frozenset((public - private) & set(ENTITY_RECORD_FIELDS) | ALWAYS_PUBLIC)

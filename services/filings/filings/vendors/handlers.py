@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from cars_shared import outbox
 from cars_shared.db import Database
@@ -134,6 +135,21 @@ def webhook_of(session: Session, vendor_id: str) -> WebhookEndpoint:
     if endpoint is None:
         raise WebhookNotConfigured(vendor_id)
     return endpoint
+
+
+def reseal_signing_secrets(session: Session) -> int:
+    """Seal every webhook signing secret again with the newest data key (before an older key is dropped).
+
+    Returns how many secrets were sealed again.
+    """
+    resealed = 0
+    for endpoint in session.scalars(select(WebhookEndpoint).order_by(WebhookEndpoint.vendor_id)):
+        # Marked changed, the value is written, and so sealed, with the newest key.
+        flag_modified(endpoint, "signing_secret")
+        resealed += 1
+    session.flush()
+    log.info("webhook_secrets_resealed", count=resealed)
+    return resealed
 
 
 # Queueing deliveries

@@ -9,8 +9,13 @@ from sqlalchemy import JSON, CheckConstraint, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cars_shared.db_types import UtcDateTime
+from cars_shared.sealed_text import SealedText
+from filings.data_keys import DATA_KEYS
 from filings.domain.webhooks import DELIVERY_STATUSES, MAX_URL_LENGTH, PENDING
 from filings.models import Base
+
+SEALED_COLUMN = "vendor_webhook_endpoints.signing_secret"
+"""Where each sealed signing secret is stored: a value moved to another column no longer opens."""
 
 PASSED = "passed"
 FAILING = "failing"
@@ -20,15 +25,15 @@ SCENARIO_STATUSES: tuple[str, ...] = (PASSED, FAILING)
 class WebhookEndpoint(Base):
     """Where a vendor wants its webhooks, and the secret that signs them.
 
-    The secret is kept as issued because every delivery is signed with it (a hash could not sign); it is
-    shown to the vendor only in the answer that creates or rotates it, and never leaves this database otherwise.
+    Every delivery is signed with the secret, so it must be readable (a hash could not sign): it is encrypted
+    with the filings data keys instead. It is shown to the vendor only in the answer that creates or rotates it.
     """
 
     __tablename__ = "vendor_webhook_endpoints"
 
     vendor_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     url: Mapped[str] = mapped_column(String(MAX_URL_LENGTH))
-    signing_secret: Mapped[str] = mapped_column(String(100))
+    signing_secret: Mapped[str] = mapped_column(SealedText(SEALED_COLUMN, DATA_KEYS))
     secret_created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

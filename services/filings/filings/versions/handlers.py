@@ -1,7 +1,8 @@
 """Reading filings: every version as filed, its line items page by page, and what changed between versions.
 
-Everything here answers in the public view (private fields and parts left out) and only what the reader
-may see: a filing or entity hidden from the reader is answered exactly like an unknown one.
+Everything here answers in a view: the public one (private fields and parts left out) unless the caller asks
+for the full one, which the routes give only to readers `Reader.may_read_full` entitles. Only what the reader
+may see is answered: a filing or entity hidden from the reader is answered exactly like an unknown one.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from filings.domain.forms.declaration import PartKind, PartSpec
 from filings.domain.forms.public import is_public_part, public_record
 from filings.domain.intake import Space
 from filings.models import Entity, Filing, FilingLine
-from filings.versions.visibility import Reader
+from filings.versions.visibility import Reader, View
 
 LINES_CHUNK = 1000
 """Line items read per query when a whole part is streamed (a diff): memory stays bounded by this."""
@@ -35,25 +36,35 @@ ENVELOPE_FIELDS = (("period_start", "Period start"), ("period_end", "Period end"
 
 
 @dataclass(frozen=True)
-class PublicPart:
-    """A part of a form the public may see, with the labels of the fields that may be public, in declared order."""
+class ShownPart:
+    """A part of a form as a view shows it, with the labels of the fields it may show, in declared order."""
 
+    form: FormDeclaration
     spec: PartSpec
     labels: dict[str, str]
+    view: View = View.PUBLIC
+
+    def shown(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """The fields of one record or line of this part that the view shows."""
+        if self.view == View.FULL:
+            return {name: record[name] for name in self.labels if name in record}
+        return public_record(self.form, self.spec.name, record)
 
 
-def public_parts(form: FormDeclaration) -> list[PublicPart]:
-    """The form's public parts in declared order, each with its public fields' plain-language names."""
+def parts_in_view(form: FormDeclaration, view: View = View.PUBLIC) -> list[ShownPart]:
+    """The form's parts a view shows in declared order, each with the plain-language names of its fields shown."""
+    if view == View.FULL:
+        return [ShownPart(form, spec, {field.name: field.label for field in spec.fields}, view) for spec in form.parts]
     # A field private only in some records (`private_when`) is listed; `public_record` drops it from those.
     return [
-        PublicPart(spec, {field.name: field.label for field in spec.fields if field.public})
+        ShownPart(form, spec, {field.name: field.label for field in spec.fields if field.public}, view)
         for spec in form.parts
         if is_public_part(form, spec.name)
     ]
 
 
-def public_part(form: FormDeclaration, name: str, kind: PartKind) -> PublicPart | None:
-    for part in public_parts(form):
+def part_in_view(form: FormDeclaration, name: str, kind: PartKind, view: View = View.PUBLIC) -> ShownPart | None:
+    for part in parts_in_view(form, view):
         if part.spec.name == name and part.spec.kind == kind:
             return part
     return None
@@ -102,16 +113,21 @@ def entity_name(session: Session, entity_id: str) -> str | None:
     return session.scalar(select(Entity.name).where(Entity.entity_id == entity_id))
 
 
-def as_public_version(filing: Filing, latest_amendment: int, name_of_entity: str | None) -> dict[str, Any]:
-    """A version as the public sees it: its envelope, then each public part in declared order."""
+def as_version(
+    filing: Filing, latest_amendment: int, name_of_entity: str | None, view: View = View.PUBLIC
+) -> dict[str, Any]:
+    """A version in a view: its envelope, then each part the view shows in declared order.
+
+    The full view adds who filed and signed it, the statement signed and the warnings it was accepted with.
+    """
     form = form_of(filing)
     records = filing.records or {}
     line_counts = filing.line_counts or {}
     parts = []
-    for part in public_parts(form):
+    for part in parts_in_view(form, view):
         name = part.spec.name
         if part.spec.kind == PartKind.RECORD and name in records:
-            shown = public_record(form, name, records[name])
+            shown = part.shown(records[name])
             fields = [
                 {"name": field, "label": label, "value": shown.get(field)}
                 for field, label in part.labels.items()
@@ -128,8 +144,9 @@ def as_public_version(filing: Filing, latest_amendment: int, name_of_entity: str
                     "columns": columns(part),
                 }
             )
-    return {
+    version = {
         **summary(filing),
+        "view": view.value,
         "filing_id": filing.filing_id,
         "latest_amendment": latest_amendment,
         "entity_id": filing.entity_id,
@@ -140,6 +157,15 @@ def as_public_version(filing: Filing, latest_amendment: int, name_of_entity: str
         "totals": dict(filing.totals or {}),
         "parts": parts,
     }
+    if view == View.FULL:
+        version.update(
+            filed_by=filing.filed_by,
+            vendor_id=filing.vendor_id,
+            signer_id=filing.signer_id,
+            verification_statement=filing.verification_statement,
+            warnings=list(filing.warnings or []),
+        )
+    return version
 
 
 def summary(filing: Filing) -> dict[str, Any]:
@@ -153,41 +179,40 @@ def summary(filing: Filing) -> dict[str, Any]:
     }
 
 
-def columns(part: PublicPart) -> list[dict[str, str]]:
+def columns(part: ShownPart) -> list[dict[str, str]]:
     return [{"name": name, "label": label} for name, label in part.labels.items()]
 
 
 # -- line items -----------------------------------------------------------------------------------------
 
 
-def lines_page(session: Session, filing: Filing, part: PublicPart, after: int, limit: int) -> dict[str, Any]:
-    """Up to `limit` public line items of a part after line `after`; `next_after` continues where it ends."""
-    form = form_of(filing)
+def lines_page(session: Session, filing: Filing, part: ShownPart, after: int, limit: int) -> dict[str, Any]:
+    """Up to `limit` line items of a part after line `after`, in the part's view; `next_after` continues there."""
     rows = session.execute(
         _lines_query(filing.filing_id, filing.amendment, part.spec.name, after).limit(limit + 1)
     ).all()
     more = len(rows) > limit
     rows = rows[:limit]
     return {
+        "view": part.view.value,
         "filing_id": filing.filing_id,
         "amendment": filing.amendment,
         "part": part.spec.name,
         "label": part.spec.label,
         "columns": columns(part),
-        "lines": [{"line": number, "values": public_record(form, part.spec.name, data)} for number, data in rows],
+        "lines": [{"line": number, "values": part.shown(data)} for number, data in rows],
         "next_after": rows[-1][0] if more else None,
     }
 
 
-def public_lines(session: Session, filing: Filing, part_name: str, after: int = 0) -> Iterator[Line]:
-    """Every public line item of a part after line `after`, in line order, read `LINES_CHUNK` at a time."""
-    form = form_of(filing)
+def lines_in_view(session: Session, filing: Filing, part: ShownPart, after: int = 0) -> Iterator[Line]:
+    """Every line item of a part after line `after` in the part's view, in line order, `LINES_CHUNK` at a time."""
     while True:
         rows = session.execute(
-            _lines_query(filing.filing_id, filing.amendment, part_name, after).limit(LINES_CHUNK)
+            _lines_query(filing.filing_id, filing.amendment, part.spec.name, after).limit(LINES_CHUNK)
         ).all()
         for number, data in rows:
-            yield number, public_record(form, part_name, data)
+            yield number, part.shown(data)
         if len(rows) < LINES_CHUNK:
             return
         after = rows[-1][0]
@@ -209,21 +234,17 @@ def _lines_query(filing_id: str, amendment: int, part: str, after: int) -> Any:
 # -- differences between versions -----------------------------------------------------------------------
 
 
-def diff(session: Session, older: Filing, newer: Filing, limit: int) -> dict[str, Any]:
-    """What changed from `older` to `newer`, in the public view: envelope and record fields, and per lines
-    part the count of lines added, removed and changed with the first `limit` of those changes.
+def diff(session: Session, older: Filing, newer: Filing, limit: int, view: View = View.PUBLIC) -> dict[str, Any]:
+    """What changed from `older` to `newer`, in a view: envelope and record fields, and per lines part the
+    count of lines added, removed and changed with the first `limit` of those changes.
     """
     form = form_of(newer)
     labels = dict(ENVELOPE_FIELDS)
     envelope = field_changes(_envelope(older), _envelope(newer), list(labels))
     records, lines = [], []
-    for part in public_parts(form):
+    for part in parts_in_view(form, view):
         if part.spec.kind == PartKind.RECORD:
-            changes = field_changes(
-                _public_record_of(form, older, part.spec.name),
-                _public_record_of(form, newer, part.spec.name),
-                list(part.labels),
-            )
+            changes = field_changes(_record_of(part, older), _record_of(part, newer), list(part.labels))
             if changes:
                 records.append(
                     {
@@ -238,6 +259,7 @@ def diff(session: Session, older: Filing, newer: Filing, limit: int) -> dict[str
                 lines.append(tallied)
     return {
         **_diff_ends(older, newer, form),
+        "view": view.value,
         "changes": [_field_change(change, labels) for change in envelope],
         "records": records,
         "lines": lines,
@@ -245,7 +267,7 @@ def diff(session: Session, older: Filing, newer: Filing, limit: int) -> dict[str
 
 
 def _tallied_line_changes(
-    session: Session, older: Filing, newer: Filing, part: PublicPart, limit: int
+    session: Session, older: Filing, newer: Filing, part: ShownPart, limit: int
 ) -> dict[str, Any] | None:
     """Every line change of a part counted, the first `limit` listed; None when its lines did not change."""
     tally = LineTally()
@@ -267,19 +289,20 @@ def _tallied_line_changes(
 
 
 def diff_lines_page(
-    session: Session, older: Filing, newer: Filing, part: PublicPart, after: int, limit: int
+    session: Session, older: Filing, newer: Filing, part: ShownPart, after: int, limit: int
 ) -> dict[str, Any]:
     """The next `limit` line changes of one lines part after cursor `after` (a diff's `next_after`)."""
     shown = list(islice(_part_line_changes(session, older, newer, part, after), limit + 1))
     return {
         **_diff_ends(older, newer, form_of(newer)),
+        "view": part.view.value,
         "part": part.spec.name,
         "label": part.spec.label,
         **_line_changes_page(shown, limit, part.labels, after=after, keyed=natural_key(part) is not None),
     }
 
 
-def natural_key(part: PublicPart) -> Callable[[Mapping[str, Any]], Hashable] | None:
+def natural_key(part: ShownPart) -> Callable[[Mapping[str, Any]], Hashable] | None:
     """What identifies a line across versions, when the part declares one (a transaction ID)."""
     if NATURAL_KEY not in part.labels:
         return None
@@ -287,7 +310,7 @@ def natural_key(part: PublicPart) -> Callable[[Mapping[str, Any]], Hashable] | N
 
 
 def _part_line_changes(
-    session: Session, older: Filing, newer: Filing, part: PublicPart, after: int
+    session: Session, older: Filing, newer: Filing, part: ShownPart, after: int
 ) -> Iterator[LineChange]:
     """The line changes of a part after cursor `after`: a line number when lines match by position; when they
     match by natural key (changes then come out of line order), the number of changes listed before.
@@ -295,13 +318,13 @@ def _part_line_changes(
     key = natural_key(part)
     if key is None:
         return line_changes(
-            public_lines(session, older, part.spec.name, after),
-            public_lines(session, newer, part.spec.name, after),
+            lines_in_view(session, older, part, after),
+            lines_in_view(session, newer, part, after),
             field_order=list(part.labels),
         )
     changes = line_changes(
-        public_lines(session, older, part.spec.name),
-        public_lines(session, newer, part.spec.name),
+        lines_in_view(session, older, part),
+        lines_in_view(session, newer, part),
         key=key,
         field_order=list(part.labels),
     )
@@ -352,9 +375,9 @@ def _envelope(filing: Filing) -> dict[str, Any]:
     }
 
 
-def _public_record_of(form: FormDeclaration, filing: Filing, part: str) -> dict[str, Any] | None:
-    record = (filing.records or {}).get(part)
-    return None if record is None else public_record(form, part, record)
+def _record_of(part: ShownPart, filing: Filing) -> dict[str, Any] | None:
+    record = (filing.records or {}).get(part.spec.name)
+    return None if record is None else part.shown(record)
 
 
 def _field_change(change: FieldChange, labels: Mapping[str, str]) -> dict[str, Any]:

@@ -9,7 +9,17 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from filings.versions.visibility import View
+
 MAX_PAGE = 1000
+
+FULL_VIEW_DESCRIPTION = (
+    "`public` (the default): what the form declares public, for anyone. `full`: every field and part as filed, "
+    "private ones included, with who filed and signed it and its warnings; only for the entity's officers, agents "
+    "and viewers, partners whose grant for the entity is running, staff, and the vendor software that submitted "
+    "it. The full view needs a token (401 without one) and refuses one that is not entitled (403); it never "
+    "answers the public view instead."
+)
 
 
 class FilingsCursor(fields.String):
@@ -34,7 +44,11 @@ class FilingsCursor(fields.String):
         return instant, filing_id
 
 
-class LinesQuery(Schema):
+class ViewQuery(Schema):
+    view = fields.Enum(View, by_value=True, load_default=View.PUBLIC, metadata={"description": FULL_VIEW_DESCRIPTION})
+
+
+class LinesQuery(ViewQuery):
     after = fields.Integer(
         load_default=0,
         validate=validate.Range(min=0, max=10**9),
@@ -43,7 +57,7 @@ class LinesQuery(Schema):
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_PAGE))
 
 
-class DiffQuery(Schema):
+class DiffQuery(ViewQuery):
     from_amendment = fields.Integer(
         required=True, data_key="from", validate=validate.Range(min=0), metadata={"description": "Older version"}
     )
@@ -103,13 +117,14 @@ class PartOut(Schema):
         fields.Nested(FieldValueOut),
         attribute="fields",
         data_key="fields",
-        metadata={"description": "A record's public fields"},
+        metadata={"description": "A record's fields the view shows"},
     )
     line_count = fields.Integer(metadata={"description": "Line items, read from .../lines/<part>"})
-    columns = fields.List(fields.Nested(ColumnOut), metadata={"description": "The public fields of each line"})
+    columns = fields.List(fields.Nested(ColumnOut), metadata={"description": "The fields of each line the view shows"})
 
 
 class FilingVersionOut(VersionSummaryOut):
+    view = fields.String(required=True, metadata={"description": "`public` or `full`, as asked"})
     filing_id = fields.String(required=True)
     latest_amendment = fields.Integer(required=True)
     entity_id = fields.String(required=True)
@@ -119,6 +134,14 @@ class FilingVersionOut(VersionSummaryOut):
     signer_name = fields.String(allow_none=True, metadata={"description": "Who verified the filing"})
     totals = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
     parts = fields.List(fields.Nested(PartOut), required=True)
+    filed_by = fields.String(metadata={"description": "Full view: the user, or vendor:<id>, that submitted it"})
+    vendor_id = fields.String(allow_none=True, metadata={"description": "Full view: the vendor software that filed"})
+    signer_id = fields.String(allow_none=True, metadata={"description": "Full view: the CARS user who signed"})
+    verification_statement = fields.String(allow_none=True, metadata={"description": "Full view: what was signed"})
+    warnings = fields.List(
+        fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True)),
+        metadata={"description": "Full view: the warnings the filing was accepted with"},
+    )
 
 
 class LineOut(Schema):
@@ -127,6 +150,7 @@ class LineOut(Schema):
 
 
 class LinesPageOut(Schema):
+    view = fields.String(required=True, metadata={"description": "`public` or `full`, as asked"})
     filing_id = fields.String(required=True)
     amendment = fields.Integer(required=True)
     part = fields.String(required=True)
@@ -173,6 +197,7 @@ class PartLineChangesOut(LineChangesOut):
 
 
 class DiffEndsOut(Schema):
+    view = fields.String(required=True, metadata={"description": "`public` or `full`, as asked"})
     filing_id = fields.String(required=True)
     form = fields.String(required=True)
     form_name = fields.String(required=True)

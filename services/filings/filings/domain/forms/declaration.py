@@ -186,6 +186,9 @@ class EntityEffect(StrEnum):
 
     REGISTERS = "registers"
     """The original creates the entity; an amendment updates it."""
+    REGISTERS_ON_FIRST_FILING = "registers_on_first_filing"
+    """A report of filers who have no registration form: an original filed without entity_id creates the
+    entity from `entity_fields`; a report naming its entity, and every amendment, leaves the entity as it is."""
     NONE = "none"
 
 
@@ -203,7 +206,8 @@ class FormDeclaration:
     """Reports cover a period (start and end dates); most registrations do not."""
     effect: EntityEffect = EntityEffect.NONE
     entity_fields: dict[str, FieldRef] = field(default_factory=dict)
-    """For a registration: the entity's record (name, entity_type, street, ...) read from these fields."""
+    """For a registration, or a report registering its filer on first filing: the entity's record (name,
+    entity_type, street, ...) read from these fields."""
     terminates: FieldRef | None = None
     """For a registration: a date field that, when filled in, terminates the entity from that date."""
     totals: tuple[FieldRef, ...] = ()

@@ -2,6 +2,9 @@
 
 Addresses of businesses that register (firms, employers, coalitions) are public; street addresses, telephone
 numbers and email addresses of people are not, nor is any email address given for notices.
+
+An employer or coalition that only hires a lobbying firm, and a person spending $5,000 or more to influence,
+have no registration form: their first Form 635 or 645, filed without entity_id, registers them.
 """
 
 from __future__ import annotations
@@ -54,6 +57,24 @@ def _business_contact(whose: str) -> tuple[FieldSpec, ...]:
 
 def _amount(name: str, label: str) -> FieldSpec:
     return FieldSpec(name, label, FieldType.AMOUNT, required=True)
+
+
+def _first_filer_contact(whose: str, *, street_public: bool) -> tuple[FieldSpec, ...]:
+    """The address, telephone and notice email a first report records of its filer (optional on later reports)."""
+    return (
+        *_address("", whose, street_public=street_public),
+        FieldSpec("phone", f"{whose} telephone", public=street_public, max_length=PHONE_LENGTH),
+        FieldSpec("email", "Email address for notices", FieldType.EMAIL, public=False, max_length=254),
+    )
+
+
+def _first_filer_record(name: FieldRef, *, entity_type: FieldRef | None = None) -> dict[str, FieldRef]:
+    """The entity record a first report states: its filer's name, type when the form has several, and contact."""
+    part = name.part
+    record = {"name": name, **{field: FieldRef(part, field) for field in ("street", "city", "state", "zip", "email")}}
+    if entity_type is not None:
+        record["entity_type"] = entity_type
+    return record
 
 
 def _responsible_officer(whose: str) -> tuple[FieldSpec, ...]:
@@ -571,12 +592,22 @@ F635 = FormDeclaration(
     ),
     entity_types=(LOBBYIST_EMPLOYER, LOBBYING_COALITION),
     has_period=True,
+    effect=EntityEffect.REGISTERS_ON_FIRST_FILING,
     parts=(
         PartSpec(
             "cover",
             "Lobbyist employer or coalition",
             PartKind.RECORD,
-            (FieldSpec("name", "Employer's or coalition's name", required=True),),
+            (
+                FieldSpec("name", "Employer's or coalition's name", required=True),
+                FieldSpec(
+                    "filer_type",
+                    "Files as a lobbyist employer or a lobbying coalition (needed on a first report)",
+                    FieldType.CODE,
+                    choices=(LOBBYIST_EMPLOYER, LOBBYING_COALITION),
+                ),
+                *_first_filer_contact("Business", street_public=True),
+            ),
             required=True,
         ),
         _actions_lobbied(),
@@ -630,6 +661,7 @@ F635 = FormDeclaration(
         PeriodMatchesCalendar(),
     ),
     totals=(FieldRef("summary", "total_payments"), FieldRef("summary", "total_contributions")),
+    entity_fields=_first_filer_record(FieldRef("cover", "name"), entity_type=FieldRef("cover", "filer_type")),
 )
 
 F645 = FormDeclaration(
@@ -642,12 +674,17 @@ F645 = FormDeclaration(
     ),
     entity_types=(PERSON_SPENDING_TO_INFLUENCE,),
     has_period=True,
+    effect=EntityEffect.REGISTERS_ON_FIRST_FILING,
     parts=(
         PartSpec(
             "cover",
             "Person filing",
             PartKind.RECORD,
-            (FieldSpec("filer_name", "Name of the person filing", required=True),),
+            (
+                FieldSpec("filer_name", "Name of the person filing", required=True),
+                # The filer may be an individual: a street address and telephone stay private.
+                *_first_filer_contact("Filer's", street_public=False),
+            ),
             required=True,
         ),
         _actions_lobbied(),
@@ -678,6 +715,7 @@ F645 = FormDeclaration(
         PeriodMatchesCalendar(),
     ),
     totals=(FieldRef("summary", "total_payments"), FieldRef("summary", "total_contributions")),
+    entity_fields=_first_filer_record(FieldRef("cover", "filer_name")),
 )
 
 DECLARATIONS: tuple[FormDeclaration, ...] = (F601, F602, F603, F604, F606, F607, F615, F625, F635, F645)

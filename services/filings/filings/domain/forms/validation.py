@@ -105,7 +105,17 @@ class Envelope:
 
     @property
     def creates_entity(self) -> bool:
-        """Whether accepting it creates a new filing entity (the original of a registration)."""
+        """Whether accepting it creates a new filing entity: the original of a registration, or the first report
+        of a filer without a registration form (filed without entity_id)."""
+        if self.is_amendment:
+            return False
+        if self.form.effect is EntityEffect.REGISTERS_ON_FIRST_FILING:
+            return self.entity_id is None
+        return self.form.effect is EntityEffect.REGISTERS
+
+    @property
+    def names_no_entity(self) -> bool:
+        """Whether it must leave entity_id out: the original of a registration always creates its entity."""
         return self.form.effect is EntityEffect.REGISTERS and not self.is_amendment
 
 
@@ -175,18 +185,33 @@ class _PartRules:
         return self.part.field_named(name).label
 
 
+_SORTED_RULES: dict[int, tuple[FormDeclaration, list[FieldRef], dict[str, _PartRules]]] = {}
+
+
+def _rules_of(form: FormDeclaration) -> tuple[list[FieldRef], dict[str, _PartRules]]:
+    """The lines fields a form sums and its parts' sorted rules, worked out once per declaration.
+
+    Declarations are not hashable (they hold a dict), so they are looked up by identity.
+    """
+    cached = _SORTED_RULES.get(id(form))
+    if cached is None or cached[0] is not form:
+        sums_needed = _lines_refs(form)
+        rules = {
+            part.name: _PartRules(part, [ref.field for ref in sums_needed if ref.part == part.name])
+            for part in form.parts
+        }
+        cached = _SORTED_RULES[id(form)] = (form, sums_needed, rules)
+    return cached[1], cached[2]
+
+
 class FilingCheck:
     """The rules of one filing: call `record` and `line` as the parts are read, then `finish`."""
 
     def __init__(self, form: FormDeclaration, period: tuple[date, date] | None) -> None:
         self.form = form
         self._period = period
-        sums_needed = _lines_refs(form)
+        sums_needed, self._rules = _rules_of(form)
         self._sums: dict[FieldRef, Decimal] = dict.fromkeys(sums_needed, ZERO)
-        self._rules = {
-            part.name: _PartRules(part, [ref.field for ref in sums_needed if ref.part == part.name])
-            for part in form.parts
-        }
         self._records: dict[str, dict[str, Any]] = {}
         self._filled: set[str] = set()
         # Fields whose value is wrong: the totals built on them are not checked (the field is reported instead).

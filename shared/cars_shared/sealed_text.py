@@ -1,4 +1,4 @@
-"""A text column whose values are sealed with the data keys on the way in and opened on the way out."""
+"""A text column whose values are sealed with a service's data keys on the way in and opened on the way out."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Text
 from sqlalchemy.types import TypeDecorator
 
-from accounts.data_keys import data_key_ring
+from cars_shared.data_keys import DataKeys
 
 
 class SealedText(TypeDecorator[str]):
@@ -16,12 +16,13 @@ class SealedText(TypeDecorator[str]):
     impl = Text
     cache_ok = True
 
-    def __init__(self, context: str) -> None:
+    def __init__(self, context: str, keys: DataKeys) -> None:
         super().__init__()
         self.context = context
+        self.keys = keys
 
     def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
-        return None if value is None else data_key_ring().seal(value, self.context)
+        return None if value is None else self.keys.ring().seal(value, self.context)
 
     def process_result_value(self, value: str | None, dialect: Any) -> str | None:
-        return None if value is None else data_key_ring().open(value, self.context)
+        return None if value is None else self.keys.ring().open(value, self.context)

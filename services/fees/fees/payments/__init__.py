@@ -1,0 +1,1 @@
+"""Payments: online payment intents through a payment provider, its signed webhooks, staff-recorded payments."""
