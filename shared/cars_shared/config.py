@@ -96,6 +96,18 @@ FEES_PAYMENT_WEBHOOK_TOLERANCE_SECONDS = declare(
     "300",
     "How old (or early) a payment provider webhook's signed timestamp may be before it is refused.",
 )
+NOTIFY_ALERT_SIGNING_KEY = declare(
+    "NOTIFY_ALERT_SIGNING_KEY",
+    "",
+    "Secret (at least 32 characters) that signs the confirm and unsubscribe links of public filing alerts; "
+    "changing it ends every link already sent.",
+)
+NOTIFY_ALERT_SIGNING_KEY_FILE = declare(
+    "NOTIFY_ALERT_SIGNING_KEY_FILE",
+    "",
+    "File holding the alert signing key when NOTIFY_ALERT_SIGNING_KEY is empty; created on first use "
+    "(default VAR_DIR/notify-alert-signing-key).",
+)
 ACCESS_TOKEN_TTL_SECONDS = declare("ACCESS_TOKEN_TTL_SECONDS", "900", "Lifetime of an access token in seconds.")
 LOG_LEVEL = declare("LOG_LEVEL", "INFO", "Log level of every process.")
 PORT = declare("PORT", "8000", "Port of the local front door.")

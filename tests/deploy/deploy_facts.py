@@ -18,6 +18,7 @@ SEALING_SERVICES = ("accounts", "filings")
 # Variables whose values are secrets: never written in a manifest, only referenced.
 SECRET_VARIABLES = {
     "ACCOUNTS_SIGNING_KEY",
+    "NOTIFY_ALERT_SIGNING_KEY",
     *(f"{s.upper()}_DATA_KEY" for s in SEALING_SERVICES),
     "AMQP_URI",
     "SMTP_URL",

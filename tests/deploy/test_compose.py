@@ -223,3 +223,10 @@ def test_a_sealing_services_migration_worker_and_gateway_share_one_data_key(serv
         definition = services[f"{sealing}-{role}"]
         assert f"{sealing}-keys:/var/lib/cars/keys" in definition["volumes"]
         assert environment(definition)[f"{sealing.upper()}_DATA_KEY_FILE"] == f"/var/lib/cars/keys/{sealing}-data-key"
+
+
+def test_notify_worker_and_gateway_share_one_alert_signing_key(services):
+    for role in ("worker", "gateway"):
+        definition = services[f"notify-{role}"]
+        assert "notify-keys:/var/lib/cars/keys" in definition["volumes"]
+        assert environment(definition)["NOTIFY_ALERT_SIGNING_KEY_FILE"] == "/var/lib/cars/keys/notify-alert-signing-key"

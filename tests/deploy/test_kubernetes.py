@@ -283,3 +283,11 @@ def test_stateful_infrastructure_is_present(by_kind):
     assert rabbitmq["image"].endswith("-management")
     elasticsearch = pod_spec(by_kind[("StatefulSet", "elasticsearch")])["containers"][0]
     assert elasticsearch["image"].rsplit(":", 1)[1].startswith("9.")
+
+
+def test_notify_worker_and_gateway_read_one_alert_signing_key(by_kind):
+    for role in ("worker", "gateway"):
+        env = {
+            item["name"]: item for item in pod_spec(by_kind[("Deployment", f"notify-{role}")])["containers"][0]["env"]
+        }
+        assert env["NOTIFY_ALERT_SIGNING_KEY"]["valueFrom"]["secretKeyRef"]["key"] == "notify-alert-signing-key"

@@ -20,11 +20,15 @@ from notify.domain.account_email import (
     compose_verification_email,
 )
 from notify.domain.delivery import FAILED, QUEUED, SENDING, SENT, RetryPolicy
+from notify.domain.digest_email import DigestLine, compose_digest_email
 from notify.domain.link_email import compose_link_outcome_email, compose_link_request_email
-from notify.domain.notice_email import compose_notice_email, notice_link
+from notify.domain.notice_email import NoticeEmail, compose_notice_email, notice_link
+from notify.domain.preferences import CORRESPONDENCE, IMMEDIATE, PAYMENT_REMINDER, Preference, digest_due
 from notify.domain.recipients import RecipientsNotKnownYet, notice_recipients
+from notify.domain.reminder_email import compose_payment_reminder_email, reminder_title, statement_link
 from notify.mail_transport import MailNotDelivered, MailTransport, OutgoingMail
-from notify.models import Contact, DashboardNotice, Email, Membership
+from notify.models import Contact, DashboardNotice, DigestEntry, Email, Membership
+from notify.models import Preference as StoredPreference
 
 log = get_logger(__name__)
 
@@ -56,7 +60,7 @@ def record_membership(session: Session, event: dict[str, Any]) -> Membership:
 
 
 def notify_of_correspondence(session: Session, event: dict[str, Any], *, portal_url: str) -> list[Email]:
-    """Put a notice on each recipient's dashboard and queue one e-mail each; returns the e-mails queued now.
+    """Put a notice on each recipient's dashboard and e-mail it as each prefers; returns the e-mails queued now.
 
     Raises RecipientsNotKnownYet while a recipient or their address has not reached notify, so the
     event is retried rather than dropped.
@@ -67,43 +71,109 @@ def notify_of_correspondence(session: Session, event: dict[str, Any], *, portal_
     if issued["entity_id"]:
         members = list(session.scalars(select(Membership.user_id).where(Membership.entity_id == issued["entity_id"])))
     recipients = notice_recipients(issued["user_id"], members)
-    contacts = {c.user_id: c for c in session.scalars(select(Contact).where(Contact.user_id.in_(recipients)))}
-    unknown = [user_id for user_id in recipients if user_id not in contacts]
-    if unknown:
-        raise RecipientsNotKnownYet(f"no contact yet for users {', '.join(unknown)}")
+    contacts = _contacts_of(session, recipients)
     link = notice_link(portal_url, correspondence_id)
     queued: list[Email] = []
     for user_id in recipients:
-        _add_notice(session, user_id, issued)
         contact = contacts[user_id]
-        if session.scalar(select(Email.id).where(Email.notice_key == correspondence_id, Email.user_id == user_id)):
-            continue
+        notice = Notice(
+            kind=CORRESPONDENCE,
+            cause_key=correspondence_id,
+            title=issued["title"],
+            link=link,
+            created_at=issued["issued_at"],
+            correspondence_id=correspondence_id,
+        )
         content = compose_notice_email(
             username=contact.username, title=issued["title"], number=issued["number"], link=link
         )
-        now = datetime.now(UTC)
-        email = Email(
-            id=str(uuid.uuid4()),
-            user_id=user_id,
-            recipient=contact.email,
-            subject=content.subject,
-            text_body=content.text_body,
-            html_body=content.html_body,
-            notice_key=correspondence_id,
-            status=QUEUED,
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
-        )
-        session.add(email)
-        queued.append(email)
+        email = tell(session, contact, notice, content)
+        if email is not None:
+            queued.append(email)
     return queued
 
 
-def _add_notice(session: Session, user_id: str, issued: dict[str, Any]) -> None:
+def remind_of_payment(session: Session, event: dict[str, Any], *, portal_url: str) -> list[Email]:
+    """Tell each person linked to the entity that a charge falls due soon; returns the e-mails queued now.
+
+    An entity nobody is linked to yet (unclaimed) gets no reminder here: its paper notices reach it.
+    """
+    due = event["payload"]
+    members = sorted(set(session.scalars(select(Membership.user_id).where(Membership.entity_id == due["entity_id"]))))
+    if not members:
+        log.info("payment_reminder_without_members", entity_id=due["entity_id"], item_id=due["item_id"])
+        return []
+    contacts = _contacts_of(session, members)
+    link = statement_link(portal_url, due["entity_id"])
+    notice = Notice(
+        kind=PAYMENT_REMINDER,
+        # fees publishes once per charge and reminder day, so that pair names the reminder.
+        cause_key=f"payment_reminder:{due['item_id']}:{due['days_before']}",
+        title=reminder_title(entity_name=due["entity_name"], description=due["description"], due_date=due["due_date"]),
+        link=link,
+        created_at=_occurred_at(event),
+    )
+    queued = []
+    for user_id in members:
+        content = compose_payment_reminder_email(
+            username=contacts[user_id].username,
+            entity_id=due["entity_id"],
+            entity_name=due["entity_name"],
+            description=due["description"],
+            open_cents=due["open_cents"],
+            due_date=due["due_date"],
+            link=link,
+        )
+        email = tell(session, contacts[user_id], notice, content)
+        if email is not None:
+            queued.append(email)
+    return queued
+
+
+def _occurred_at(event: dict[str, Any]) -> datetime:
+    occurred = event["occurred_at"]
+    return occurred if isinstance(occurred, datetime) else datetime.fromisoformat(occurred)
+
+
+def _contacts_of(session: Session, user_ids: list[str]) -> dict[str, Contact]:
+    contacts = {c.user_id: c for c in session.scalars(select(Contact).where(Contact.user_id.in_(user_ids)))}
+    unknown = [user_id for user_id in user_ids if user_id not in contacts]
+    if unknown:
+        raise RecipientsNotKnownYet(f"no contact yet for users {', '.join(unknown)}")
+    return contacts
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a person is told of: its kind, the key naming its cause (once per person), a title and a link."""
+
+    kind: str
+    cause_key: str
+    title: str
+    link: str
+    created_at: datetime
+    correspondence_id: str | None = None
+
+
+def tell(session: Session, contact: Contact, notice: Notice, content: NoticeEmail) -> Email | None:
+    """Put the notice on the person's dashboard, then e-mail it now, hold it for the digest, or not, as they prefer.
+
+    Returns the e-mail queued by this call; a notice already told queues nothing again.
+    """
+    _add_notice(session, contact.user_id, notice)
+    preference = preference_of(session, contact.user_id)
+    if not preference.emails(notice.kind):
+        return None
+    if preference.in_digest:
+        _hold_for_digest(session, contact.user_id, notice)
+        return None
+    return queue_email(session, content, notice_key=notice.cause_key, recipient=contact.email, user_id=contact.user_id)
+
+
+def _add_notice(session: Session, user_id: str, notice: Notice) -> None:
     exists = session.scalar(
         select(DashboardNotice.id).where(
-            DashboardNotice.user_id == user_id, DashboardNotice.correspondence_id == issued["correspondence_id"]
+            DashboardNotice.user_id == user_id, DashboardNotice.cause_key == notice.cause_key
         )
     )
     if exists is None:
@@ -111,11 +181,131 @@ def _add_notice(session: Session, user_id: str, issued: dict[str, Any]) -> None:
             DashboardNotice(
                 id=str(uuid.uuid4()),
                 user_id=user_id,
-                correspondence_id=issued["correspondence_id"],
-                title=issued["title"],
-                created_at=issued["issued_at"],
+                kind=notice.kind,
+                cause_key=notice.cause_key,
+                correspondence_id=notice.correspondence_id,
+                link=notice.link,
+                title=notice.title,
+                created_at=notice.created_at,
             )
         )
+
+
+def _hold_for_digest(session: Session, user_id: str, notice: Notice) -> None:
+    exists = session.scalar(
+        select(DigestEntry.id).where(DigestEntry.user_id == user_id, DigestEntry.cause_key == notice.cause_key)
+    )
+    if exists is None:
+        session.add(
+            DigestEntry(
+                id=str(uuid.uuid4()),
+                user_id=user_id,
+                cause_key=notice.cause_key,
+                title=notice.title,
+                link=notice.link,
+                created_at=datetime.now(UTC),
+            )
+        )
+
+
+def queue_email(
+    session: Session,
+    content: NoticeEmail,
+    *,
+    notice_key: str,
+    recipient: str,
+    user_id: str | None = None,
+    subscription_id: str | None = None,
+    list_unsubscribe: str | None = None,
+) -> Email | None:
+    """Queue one e-mail per notice and recipient (a person or an alert subscription); None if it was queued before.
+
+    The unique constraints back this check when two deliveries of one event race.
+    """
+    recipient_column = Email.user_id == user_id if user_id is not None else Email.subscription_id == subscription_id
+    if session.scalar(select(Email.id).where(Email.notice_key == notice_key, recipient_column)) is not None:
+        return None
+    now = datetime.now(UTC)
+    email = Email(
+        id=str(uuid.uuid4()),
+        user_id=user_id,
+        subscription_id=subscription_id,
+        recipient=recipient,
+        subject=content.subject,
+        text_body=content.text_body,
+        html_body=content.html_body,
+        list_unsubscribe=list_unsubscribe,
+        notice_key=notice_key,
+        status=QUEUED,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.add(email)
+    return email
+
+
+def preference_of(session: Session, user_id: str) -> Preference:
+    """The person's preference, or the default (every kind, at once) until they set one."""
+    stored = session.get(StoredPreference, user_id)
+    if stored is None:
+        return Preference()
+    return Preference(email_kinds=frozenset(stored.email_kinds), delivery=stored.delivery)
+
+
+def set_preference(session: Session, user_id: str, preference: Preference) -> Preference:
+    """Keep the person's choice; notices already held for a digest still go out in the next one."""
+    stored = session.get(StoredPreference, user_id)
+    if stored is None:
+        stored = StoredPreference(user_id=user_id)
+        session.add(stored)
+    stored.email_kinds = sorted(preference.email_kinds)
+    stored.delivery = preference.delivery
+    return preference
+
+
+def queue_due_digests(session: Session, now: datetime) -> list[Email]:
+    """Gather each person's held notices into one digest e-mail, once a day from the digest hour."""
+    waiting = sorted(set(session.scalars(select(DigestEntry.user_id).where(DigestEntry.email_id.is_(None)))))
+    queued = []
+    for user_id in waiting:
+        stored = session.get(StoredPreference, user_id)
+        if not digest_due(now, stored.last_digest_on if stored is not None else None):
+            continue
+        contact = session.get(Contact, user_id)
+        if contact is None:
+            continue
+        entries = session.scalars(
+            select(DigestEntry)
+            .where(DigestEntry.user_id == user_id, DigestEntry.email_id.is_(None))
+            .order_by(DigestEntry.created_at, DigestEntry.id)
+            .with_for_update()
+        ).all()
+        content = compose_digest_email(
+            username=contact.username, day=now.date(), lines=[DigestLine(e.title, e.link) for e in entries]
+        )
+        email = queue_email(
+            session, content, notice_key=f"digest:{now.date().isoformat()}", recipient=contact.email, user_id=user_id
+        )
+        if email is None:
+            continue
+        for entry in entries:
+            entry.email_id = email.id
+        if stored is None:
+            stored = StoredPreference(user_id=user_id, email_kinds=sorted(Preference().email_kinds), delivery=IMMEDIATE)
+            session.add(stored)
+        stored.last_digest_on = now.date()
+        queued.append(email)
+    return queued
+
+
+def failed_emails(session: Session, limit: int) -> list[Email]:
+    """E-mails given up on (refused for good, or out of attempts), newest first, for staff to follow up."""
+    return list(
+        session.scalars(
+            select(Email).where(Email.status == FAILED).order_by(Email.created_at.desc(), Email.id).limit(limit)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -178,7 +368,7 @@ def claim_due_emails(session: Session, now: datetime, limit: int = DELIVERY_BATC
         email.status = SENDING
         email.attempts += 1
         email.next_attempt_at = None
-    return [OutgoingMail(e.id, e.recipient, e.subject, e.text_body, e.html_body) for e in due]
+    return [OutgoingMail(e.id, e.recipient, e.subject, e.text_body, e.html_body, e.list_unsubscribe) for e in due]
 
 
 def record_delivery(session: Session, email_id: str, *, sent_at: datetime) -> str:

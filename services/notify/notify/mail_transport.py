@@ -5,11 +5,13 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
+LONG_LINES = policy.default.clone(max_line_length=998)
 DEFAULT_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
 
 
@@ -20,6 +22,7 @@ class OutgoingMail:
     subject: str
     text_body: str
     html_body: str
+    list_unsubscribe: str | None = None
 
 
 class MailNotDelivered(Exception):
@@ -62,7 +65,8 @@ class SmtpSettings:
 
 def mime_message(mail: OutgoingMail, mail_from: str) -> EmailMessage:
     """A multipart/alternative message: plain text first, HTML preferred by clients that show it."""
-    message = EmailMessage()
+    # A long link in List-Unsubscribe must stay one token: fold lines at RFC 5322's limit, not at 78 characters.
+    message = EmailMessage(policy=LONG_LINES)
     message["From"] = mail_from
     message["To"] = mail.recipient
     message["Subject"] = mail.subject
@@ -70,18 +74,28 @@ def mime_message(mail: OutgoingMail, mail_from: str) -> EmailMessage:
     sender_domain = parseaddr(mail_from)[1].rpartition("@")[2] or "cars.localhost"
     # A stable id lets receiving servers recognise a message re-sent after an uncertain attempt.
     message["Message-ID"] = f"<{mail.email_id}@{sender_domain}>"
+    if mail.list_unsubscribe:
+        # RFC 2369 and RFC 8058: mail clients offer one-click unsubscribe by POSTing to the signed link.
+        message["List-Unsubscribe"] = f"<{mail.list_unsubscribe}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(mail.text_body)
     message.add_alternative(mail.html_body, subtype="html")
     return message
 
 
 class SmtpTransport:
-    """Sends through the server of SMTP_URL, one connection per message."""
+    """Sends through the server of SMTP_URL, one connection per message.
 
-    def __init__(self, url: str, mail_from: str, timeout: float = 30.0) -> None:
+    `tls_context` verifies the server's certificate (default: the system's trusted authorities).
+    """
+
+    def __init__(
+        self, url: str, mail_from: str, timeout: float = 30.0, tls_context: ssl.SSLContext | None = None
+    ) -> None:
         self.settings = SmtpSettings.from_url(url)
         self.mail_from = mail_from
         self.timeout = timeout
+        self.tls_context = tls_context
 
     def send(self, mail: OutgoingMail) -> None:
         message = mime_message(mail, self.mail_from)
@@ -107,12 +121,12 @@ class SmtpTransport:
     def _connect(self) -> smtplib.SMTP:
         settings = self.settings
         if settings.scheme == "smtps":
-            context = ssl.create_default_context()
+            context = self.tls_context or ssl.create_default_context()
             return smtplib.SMTP_SSL(settings.host, settings.port, timeout=self.timeout, context=context)
         smtp = smtplib.SMTP(settings.host, settings.port, timeout=self.timeout)
         if settings.scheme == "smtp+starttls":
             try:
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(context=self.tls_context or ssl.create_default_context())
             except BaseException:
                 _close_quietly(smtp)
                 raise

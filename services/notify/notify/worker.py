@@ -1,5 +1,6 @@
 """The notify worker: thin nameko entrypoints over the handlers."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 from nameko.extensions import DependencyProvider
@@ -9,9 +10,13 @@ from sqlalchemy.orm import Session
 from cars_shared.config import MAIL_FROM, PORTAL_URL, SMTP_URL
 from cars_shared.worker import ServiceStore, consumes
 from notify import handlers
+from notify.alert_key import alert_signing_key
+from notify.alerts import handlers as alerts
 from notify.mail_transport import SmtpTransport
 
 DELIVERY_INTERVAL_SECONDS = 0.5
+# Digests go out once a day; looking every minute sends them within a minute of the digest hour.
+DIGEST_INTERVAL_SECONDS = 60
 
 
 class MailServer(DependencyProvider):
@@ -68,6 +73,23 @@ class NotifyWorker:
     @consumes("correspondence", "correspondence_issued")
     def on_correspondence_issued(self, session: Session, event: dict[str, Any]) -> None:
         handlers.notify_of_correspondence(session, event, portal_url=PORTAL_URL.get())
+
+    @consumes("fees", "payment_reminder_due")
+    def on_payment_reminder_due(self, session: Session, event: dict[str, Any]) -> None:
+        handlers.remind_of_payment(session, event, portal_url=PORTAL_URL.get())
+
+    @consumes("filings", "filing_accepted")
+    def on_filing_accepted(self, session: Session, event: dict[str, Any]) -> None:
+        alerts.alert_subscribers_of_filing(session, event, portal_url=PORTAL_URL.get(), key=alert_signing_key())
+
+    @consumes("filings", "filing_amended")
+    def on_filing_amended(self, session: Session, event: dict[str, Any]) -> None:
+        alerts.alert_subscribers_of_filing(session, event, portal_url=PORTAL_URL.get(), key=alert_signing_key())
+
+    @timer(interval=DIGEST_INTERVAL_SECONDS)
+    def queue_digests(self) -> None:
+        with self.store.database.session() as session:
+            handlers.queue_due_digests(session, datetime.now(UTC))
 
     @timer(interval=DELIVERY_INTERVAL_SECONDS)
     def deliver_emails(self) -> None:

@@ -2,7 +2,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import kombu
 import pytest
@@ -10,7 +10,9 @@ from sqlalchemy import select
 
 from cars_shared.bus import event_exchange
 from cars_shared.events import make_event
-from notify.models import DashboardNotice, Email, Membership
+from notify.models import AlertSubscription, DashboardNotice, Email, Membership
+
+ALERT_KEY = "alert-signing-key-of-the-worker-test-" + "k" * 10
 
 
 def wait_for(condition, timeout=30.0):
@@ -37,6 +39,7 @@ def running_worker(tmp_path, amqp_vhost, database, smtp_sink):
         "MAIL_FROM": "CARS <no-reply@cars.example>",
         "PORTAL_URL": "https://cars.example",
         "VAR_DIR": str(tmp_path),
+        "NOTIFY_ALERT_SIGNING_KEY": ALERT_KEY,
     }
     with log_path.open("w") as log:
         process = subprocess.Popen(
@@ -141,3 +144,59 @@ def test_account_emails_reach_the_addresses_they_are_for(running_worker, databas
     assert "v" * 43 in confirm.get_payload(0).get_payload(decode=True).decode()
     assert by_subject["Reset your CARS password"]["To"] == "jdoe@example.org"
     assert by_subject["The e-mail address of your CARS account changed"]["To"] == "jdoe@example.org"
+
+
+def test_payment_reminders_and_filing_alerts_reach_their_readers(running_worker, database, smtp_sink):
+    with database.session() as session:
+        session.add(
+            AlertSubscription(
+                id="sub-1",
+                email="reader@example.org",
+                entity_id="1400001",
+                status="confirmed",
+                created_at=datetime.now(UTC),
+            )
+        )
+    with kombu.Connection(running_worker) as connection:
+        publish(
+            connection, "accounts", "user_registered", {"user_id": "u-1", "username": "jdoe", "email": "j@example.org"}
+        )
+        publish(
+            connection, "accounts", "entity_link_approved", {"user_id": "u-1", "entity_id": "1400001", "role": "agent"}
+        )
+        assert wait_for(lambda: member_count(database, "1400001") == 1)
+        reminder = {
+            "item_id": "item-1",
+            "entity_id": "1400001",
+            "entity_name": "Friends of Example",
+            "kind": "annual_fee",
+            "description": "Annual fee 2027",
+            "open_cents": 5000,
+            "due_date": date(2027, 1, 15),
+            "days_before": 7,
+        }
+        publish(connection, "fees", "payment_reminder_due", reminder)
+        accepted = {
+            "filing_id": "f-1",
+            "entity_id": "1400001",
+            "entity_name": "Friends of Example",
+            "form": "F460",
+            "form_name": "Recipient Committee Campaign Statement",
+            "amendment": 0,
+            "period_start": date(2026, 1, 1),
+            "period_end": date(2026, 6, 30),
+            "filed_at": datetime(2026, 7, 31, 17, 0, tzinfo=UTC),
+            "totals": {},
+        }
+        publish(connection, "filings", "filing_accepted", accepted)
+        publish(connection, "filings", "filing_accepted", accepted)
+        assert wait_for(lambda: len(smtp_sink.messages) == 2)
+    by_recipient = {m["To"]: m for m in smtp_sink.messages}
+    assert by_recipient["j@example.org"]["Subject"] == "Payment due January 15, 2027 for Friends of Example"
+    alert = by_recipient["reader@example.org"]
+    assert alert["Subject"] == "Friends of Example filed F460"
+    assert alert["List-Unsubscribe"].startswith(
+        "<https://cars.example/api/notify/alerts/unsubscribe?subscription=sub-1&"
+    )
+    time.sleep(1)
+    assert len(smtp_sink.messages) == 2
