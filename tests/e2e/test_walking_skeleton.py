@@ -27,7 +27,7 @@ def test_filer_registers_files_and_receives_annual_fee_notice(running_system, sm
     assert not any(part.get_content_type() == "application/pdf" for part in message.walk())
 
     def fee_notice():
-        listing = client.request("GET", "/api/correspondence/mine", token)
+        listing = client.request("GET", "/api/correspondence/mine", token, params={"kind": "annual_fee_notice"})
         assert listing.status_code == 200, listing.text
         body = listing.json()
         items = body["items"] if isinstance(body, dict) else body

@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request
 from flask_smorest import Blueprint
 
 from cars_shared.logging import get_logger
 from cars_shared.web.app import create_gateway, protected, session_scope
 from cars_shared.web.auth import current_principal
-from cars_shared.web.problems import NotFound, Problem
+from cars_shared.web.problems import NotFound, Problem, Unprocessable
 from correspondence import handlers, permissions
 from correspondence.access_code_letters import routes as access_code_letter_routes
 from correspondence.blob_store import BlobStore, configured_blob_store
 from correspondence.domain.access import Reader
 from correspondence.models import Correspondence
-from correspondence.schemas import CorrespondenceListOut, CorrespondenceOut, MineQuery
+from correspondence.permissions import correspondence_staff_only
+from correspondence.schemas import (
+    ComplianceLetterIn,
+    CorrespondenceListOut,
+    CorrespondenceOut,
+    MineQuery,
+    StaffActionListOut,
+    StaffActionsQuery,
+)
 
 log = get_logger(__name__)
 
@@ -42,23 +51,91 @@ def _readable(session: Any, correspondence_id: str) -> Correspondence:
     return correspondence
 
 
+def _as_seen(correspondence: Correspondence, read_at: datetime | None) -> dict[str, Any]:
+    """The correspondence as the caller sees it: its record and when they marked it read."""
+    seen = {column.key: getattr(correspondence, column.key) for column in Correspondence.__table__.columns}
+    return seen | {"read_at": read_at}
+
+
 @blueprint.route("/mine", methods=["GET"])
 @blueprint.arguments(MineQuery, location="query")
 @blueprint.response(200, CorrespondenceListOut)
 @protected(blueprint, by_reference=True)
 def mine(query: dict[str, Any]) -> dict[str, Any]:
-    """Correspondence addressed to the caller or to an entity they are linked to, newest first."""
+    """Correspondence addressed to the caller or to an entity they are linked to (staff: all), newest first.
+
+    Narrowed by kind, days of issue, entity, or to what the caller has not marked read.
+    """
+    filters = handlers.Filters(
+        kind=query.get("kind"),
+        issued_from=query.get("issued_from"),
+        issued_to=query.get("issued_to"),
+        entity_id=query.get("entity_id"),
+        unread=query["unread"],
+    )
     with session_scope() as session:
-        return {"items": handlers.readable_by(session, _reader(session), query["limit"])}
+        reader = _reader(session)
+        items = handlers.readable_by(session, reader, query["limit"], filters)
+        marks = handlers.read_marks(session, reader.user_id, [item.id for item in items])
+        return {"items": [_as_seen(item, marks.get(item.id)) for item in items]}
 
 
 @blueprint.route("/<uuid:correspondence_id>", methods=["GET"])
 @blueprint.response(200, CorrespondenceOut)
 @protected(blueprint, 404, by_reference=True)
-def metadata(correspondence_id: Any) -> Correspondence:
+def metadata(correspondence_id: Any) -> dict[str, Any]:
     """What a piece of correspondence is; 404 if it does not exist or is not the caller's to read."""
     with session_scope() as session:
-        return _readable(session, str(correspondence_id))
+        correspondence = _readable(session, str(correspondence_id))
+        marks = handlers.read_marks(session, current_principal().user_id, [correspondence.id])
+        return _as_seen(correspondence, marks.get(correspondence.id))
+
+
+@blueprint.route("/<uuid:correspondence_id>/read", methods=["POST"])
+@blueprint.response(200, CorrespondenceOut)
+@protected(blueprint, 404, by_reference=True)
+def mark_read(correspondence_id: Any) -> dict[str, Any]:
+    """Mark correspondence read for the caller (each linked user has their own mark); marking again changes nothing."""
+    with session_scope() as session:
+        marked = handlers.mark_read(session, _reader(session), str(correspondence_id))
+        if marked is None:
+            raise NotFound(NOT_FOUND_DETAIL)
+        return _as_seen(*marked)
+
+
+@blueprint.route("/compliance-letters", methods=["POST"])
+@protected(blueprint, 403, 422, by_reference=True)
+@correspondence_staff_only
+@blueprint.arguments(ComplianceLetterIn)
+@blueprint.response(201, CorrespondenceOut)
+@blueprint.alt_response(200, schema=CorrespondenceOut, description="The letter an earlier identical request issued.")
+def issue_compliance_letter(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """Staff issue an ad hoc compliance letter to an entity; its linked users find it in their correspondence.
+
+    Recorded in the staff action log. Sending the same `request_id` again answers the letter already issued.
+    """
+    staff = handlers.StaffMember(current_principal().user_id, request.remote_addr)
+    with session_scope() as session:
+        try:
+            letter, issued = handlers.issue_compliance_letter(
+                session, current_app.extensions["correspondence.blobs"], staff, body
+            )
+        except handlers.EntityNameUnknown as unknown:
+            raise Unprocessable(str(unknown), field=unknown.field) from unknown
+        if issued:
+            log.info("compliance_letter_issued", correspondence_id=letter.id, entity_id=letter.entity_id)
+        return _as_seen(letter, None), 201 if issued else 200
+
+
+@blueprint.route("/staff-actions", methods=["GET"])
+@protected(blueprint, 403, by_reference=True)
+@correspondence_staff_only
+@blueprint.arguments(StaffActionsQuery, location="query")
+@blueprint.response(200, StaffActionListOut)
+def staff_actions(query: dict[str, Any]) -> dict[str, Any]:
+    """The staff action log of correspondence (letters issued by staff), newest first."""
+    with session_scope() as session:
+        return {"items": handlers.staff_actions(session, query["limit"])}
 
 
 @blueprint.route("/<uuid:correspondence_id>/pdf", methods=["GET"])

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,14 +16,45 @@ from cars_shared import outbox
 from cars_shared.config import PORTAL_URL
 from cars_shared.events import make_event
 from correspondence.blob_store import BlobNotFound, BlobStore, sha256_of
+from correspondence.domain import (
+    annual_fee_notice,
+    compliance_letter,
+    filing_receipt,
+    late_filing_notice,
+    payment_receipt,
+    penalty_notice,
+    waiver_decision,
+)
 from correspondence.domain.access import Reader, may_read
-from correspondence.domain.annual_fee_notice import KIND, AnnualFeeNotice, cause_of_fee_assessment
+from correspondence.domain.annual_fee_notice import AnnualFeeNotice
+from correspondence.domain.compliance_letter import ComplianceLetter
+from correspondence.domain.filing_receipt import FilingReceipt
+from correspondence.domain.late_filing_notice import LateFilingNotice
+from correspondence.domain.notice import Notice
 from correspondence.domain.numbering import correspondence_number
-from correspondence.models import Correspondence, CorrespondenceCounter, EntityAccess
-from correspondence.pdf.annual_fee_notice import TEMPLATE_VERSION, render_annual_fee_notice
+from correspondence.domain.payment_receipt import PaymentReceipt
+from correspondence.domain.penalty_notice import PenaltyNotice
+from correspondence.domain.waiver_decision import WaiverDecision
+from correspondence.models import (
+    Correspondence,
+    CorrespondenceCounter,
+    CorrespondenceRead,
+    EntityAccess,
+    EntityName,
+    StaffActionLogEntry,
+)
+from correspondence.pdf import annual_fee_notice as pdf_annual_fee_notice
+from correspondence.pdf import compliance_letter as pdf_compliance_letter
+from correspondence.pdf import filing_receipt as pdf_filing_receipt
+from correspondence.pdf import late_filing_notice as pdf_late_filing_notice
+from correspondence.pdf import payment_receipt as pdf_payment_receipt
+from correspondence.pdf import penalty_notice as pdf_penalty_notice
+from correspondence.pdf import waiver_decision as pdf_waiver_decision
 
 # Letters are dated, and numbered by year, in the Division's own time zone.
 OFFICE_TIME_ZONE = ZoneInfo("America/Los_Angeles")
+# What the staff action log calls an ad hoc letter issued by staff.
+COMPLIANCE_LETTER_ISSUED = "compliance_letter.issued"
 
 
 class DocumentUnavailable(Exception):
@@ -43,39 +76,72 @@ def next_number(session: Session, year: int) -> str:
     return correspondence_number(year, sequence)
 
 
-def issue_annual_fee_notice(session: Session, event: dict[str, Any], blobs: BlobStore) -> Correspondence:
-    """Render, store and record the notice of a fee assessment, once per assessment."""
-    fee = event["payload"]
-    cause = cause_of_fee_assessment(fee["assessment_id"])
+@dataclass(frozen=True)
+class Template:
+    """A kind of correspondence and the template version that renders it."""
+
+    kind: str
+    version: str
+    render: Callable[[Any], bytes]
+
+
+# The template each kind is issued with now; a new version applies to letters issued after it.
+ANNUAL_FEE_NOTICE = Template(
+    annual_fee_notice.KIND, pdf_annual_fee_notice.TEMPLATE_VERSION, pdf_annual_fee_notice.render_annual_fee_notice
+)
+PENALTY_NOTICE = Template(
+    penalty_notice.KIND, pdf_penalty_notice.TEMPLATE_VERSION, pdf_penalty_notice.render_penalty_notice
+)
+LATE_FILING_NOTICE = Template(
+    late_filing_notice.KIND, pdf_late_filing_notice.TEMPLATE_VERSION, pdf_late_filing_notice.render_late_filing_notice
+)
+PAYMENT_RECEIPT = Template(
+    payment_receipt.KIND, pdf_payment_receipt.TEMPLATE_VERSION, pdf_payment_receipt.render_payment_receipt
+)
+FILING_RECEIPT = Template(
+    filing_receipt.KIND, pdf_filing_receipt.TEMPLATE_VERSION, pdf_filing_receipt.render_filing_receipt
+)
+WAIVER_DECISION = Template(
+    waiver_decision.KIND, pdf_waiver_decision.TEMPLATE_VERSION, pdf_waiver_decision.render_waiver_decision
+)
+COMPLIANCE_LETTER = Template(
+    compliance_letter.KIND, pdf_compliance_letter.TEMPLATE_VERSION, pdf_compliance_letter.render_compliance_letter
+)
+
+
+def issue(
+    session: Session,
+    blobs: BlobStore,
+    *,
+    cause: str,
+    template: Template,
+    entity_id: str,
+    compose: Callable[[str, date], Notice | AnnualFeeNotice],
+) -> Correspondence:
+    """Compose, render, store and record one notice to an entity, once per cause; queue correspondence_issued.
+
+    `compose(number, issued_on)` gives the notice's wording. A cause already recorded returns its correspondence
+    untouched: issued correspondence is never rendered again.
+    """
     existing = session.scalar(select(Correspondence).where(Correspondence.cause == cause))
     if existing is not None:
         return existing
     issued_at = datetime.now(UTC)
     issued_on = issued_at.astimezone(OFFICE_TIME_ZONE).date()
-    notice = AnnualFeeNotice(
-        number=next_number(session, issued_on.year),
-        issued_on=issued_on,
-        entity_id=fee["entity_id"],
-        entity_name=fee["entity_name"],
-        fee_year=fee["fee_year"],
-        amount_cents=fee["amount_cents"],
-        due_date=fee["due_date"],
-        late_penalty_cents=fee["late_penalty_cents"],
-        portal_url=PORTAL_URL.get(),
-    )
+    notice = compose(next_number(session, issued_on.year), issued_on)
     correspondence_id = str(uuid.uuid4())
-    document = render_annual_fee_notice(notice)
+    document = template.render(notice)
     # The blob is written before the record commits, so a record never points at a missing PDF.
     blob_key = f"correspondence/{issued_on.year}/{correspondence_id}.pdf"
     digest = blobs.put(blob_key, document)
     correspondence = Correspondence(
         id=correspondence_id,
         number=notice.number,
-        kind=KIND,
+        kind=template.kind,
         title=notice.title,
-        entity_id=notice.entity_id,
+        entity_id=entity_id,
         user_id=None,
-        template_version=TEMPLATE_VERSION,
+        template_version=template.version,
         blob_key=blob_key,
         sha256=digest,
         size=len(document),
@@ -100,6 +166,248 @@ def issue_annual_fee_notice(session: Session, event: dict[str, Any], blobs: Blob
         ),
     )
     return correspondence
+
+
+def remember_entity_name(session: Session, entity_id: str, name: str) -> None:
+    """Keep the latest name an event gave the entity, for letters whose cause carries only its ID."""
+    known = session.get(EntityName, entity_id)
+    if known is None:
+        session.add(EntityName(entity_id=entity_id, name=name, updated_at=datetime.now(UTC)))
+    elif known.name != name:
+        known.name, known.updated_at = name, datetime.now(UTC)
+
+
+def project_entity_name(session: Session, event: dict[str, Any]) -> None:
+    """Project filings' registration or its amendment: the name letters to the entity are addressed to."""
+    entity = event["payload"]
+    remember_entity_name(session, entity["entity_id"], entity["name"])
+
+
+def entity_name_of(session: Session, entity_id: str) -> str | None:
+    """The entity's name as last heard, or None if no event has named it yet."""
+    known = session.get(EntityName, entity_id)
+    return None if known is None else known.name
+
+
+def issue_annual_fee_notice(session: Session, event: dict[str, Any], blobs: BlobStore) -> Correspondence:
+    """Render, store and record the notice of a fee assessment, once per assessment."""
+    fee = event["payload"]
+    remember_entity_name(session, fee["entity_id"], fee["entity_name"])
+    return issue(
+        session,
+        blobs,
+        cause=annual_fee_notice.cause_of_fee_assessment(fee["assessment_id"]),
+        template=ANNUAL_FEE_NOTICE,
+        entity_id=fee["entity_id"],
+        compose=lambda number, issued_on: AnnualFeeNotice(
+            number=number,
+            issued_on=issued_on,
+            entity_id=fee["entity_id"],
+            entity_name=fee["entity_name"],
+            fee_year=fee["fee_year"],
+            amount_cents=fee["amount_cents"],
+            due_date=fee["due_date"],
+            late_penalty_cents=fee["late_penalty_cents"],
+            portal_url=PORTAL_URL.get(),
+        ),
+    )
+
+
+def issue_penalty_notice(session: Session, event: dict[str, Any], blobs: BlobStore) -> Correspondence:
+    """Tell the entity about the late payment penalty charged on its annual fee, once per penalty entry."""
+    penalty = event["payload"]
+    remember_entity_name(session, penalty["entity_id"], penalty["entity_name"])
+    return issue(
+        session,
+        blobs,
+        cause=penalty_notice.cause_of_penalty(penalty["entry_id"]),
+        template=PENALTY_NOTICE,
+        entity_id=penalty["entity_id"],
+        compose=lambda number, issued_on: PenaltyNotice(
+            number=number,
+            issued_on=issued_on,
+            entity_id=penalty["entity_id"],
+            entity_name=penalty["entity_name"],
+            fee_year=penalty["fee_year"],
+            fee_due_date=penalty["fee_due_date"],
+            penalty_cents=penalty["amount_cents"],
+            due_date=penalty["due_date"],
+            portal_url=PORTAL_URL.get(),
+        ),
+    )
+
+
+def issue_late_filing_notice(session: Session, event: dict[str, Any], blobs: BlobStore) -> Correspondence | None:
+    """Write to the entity when a late filing fine opens and when it becomes final; a day's accrual is silent."""
+    fine = event["payload"]
+    remember_entity_name(session, fine["entity_id"], fine["entity_name"])
+    if not late_filing_notice.warrants_notice(fine["entry_id"], fine["item_id"], fine["final"]):
+        return None
+    return issue(
+        session,
+        blobs,
+        cause=late_filing_notice.cause_of_fine_entry(fine["entry_id"]),
+        template=LATE_FILING_NOTICE,
+        entity_id=fine["entity_id"],
+        compose=lambda number, issued_on: LateFilingNotice(
+            number=number,
+            issued_on=issued_on,
+            entity_id=fine["entity_id"],
+            entity_name=fine["entity_name"],
+            form=fine["form"],
+            form_name=fine["form_name"],
+            period_start=fine["period_start"],
+            period_end=fine["period_end"],
+            deadline=fine["deadline"],
+            days_late=fine["days_late"],
+            fine_cents=fine["fine_cents"],
+            cap_cents=fine["cap_cents"],
+            final=fine["final"],
+            portal_url=PORTAL_URL.get(),
+        ),
+    )
+
+
+def issue_payment_receipt(session: Session, event: dict[str, Any], blobs: BlobStore) -> Correspondence:
+    """Acknowledge a payment credited to an entity's account, once per payment."""
+    payment = event["payload"]
+    entity_name = entity_name_of(session, payment["entity_id"])
+    return issue(
+        session,
+        blobs,
+        cause=payment_receipt.cause_of_payment(payment["entry_id"]),
+        template=PAYMENT_RECEIPT,
+        entity_id=payment["entity_id"],
+        compose=lambda number, issued_on: PaymentReceipt(
+            number=number,
+            issued_on=issued_on,
+            entity_id=payment["entity_id"],
+            entity_name=entity_name,
+            # The ledger records a payment as a credit (negative); the receipt states what was paid.
+            amount_cents=-payment["amount_cents"],
+            method=payment["method"],
+            reference=payment["reference"],
+            received_on=payment["received_on"],
+            balance_cents=payment["balance_cents"],
+            unapplied_credit_cents=payment["unapplied_credit_cents"],
+            portal_url=PORTAL_URL.get(),
+        ),
+    )
+
+
+def issue_filing_receipt(session: Session, event: dict[str, Any], blobs: BlobStore) -> Correspondence:
+    """Acknowledge an accepted filing or amendment, once per version of the filing."""
+    filing = event["payload"]
+    remember_entity_name(session, filing["entity_id"], filing["entity_name"])
+    return issue(
+        session,
+        blobs,
+        cause=filing_receipt.cause_of_filing_version(filing["filing_id"], filing["amendment"]),
+        template=FILING_RECEIPT,
+        entity_id=filing["entity_id"],
+        compose=lambda number, issued_on: FilingReceipt(
+            number=number,
+            issued_on=issued_on,
+            entity_id=filing["entity_id"],
+            entity_name=filing["entity_name"],
+            filing_id=filing["filing_id"],
+            form=filing["form"],
+            form_name=filing["form_name"],
+            amendment=filing["amendment"],
+            previous_amendment=filing.get("previous_amendment"),
+            period_start=filing["period_start"],
+            period_end=filing["period_end"],
+            filed_at=filing["filed_at"],
+            totals=filing.get("totals") or {},
+            portal_url=PORTAL_URL.get(),
+        ),
+    )
+
+
+def issue_waiver_decision(session: Session, event: dict[str, Any], blobs: BlobStore) -> Correspondence:
+    """Tell the entity a late filing fine was waived and why, once per waiver."""
+    waiver = event["payload"]
+    entity_name = entity_name_of(session, waiver["entity_id"])
+    return issue(
+        session,
+        blobs,
+        cause=waiver_decision.cause_of_waiver(waiver["entry_id"]),
+        template=WAIVER_DECISION,
+        entity_id=waiver["entity_id"],
+        compose=lambda number, issued_on: WaiverDecision(
+            number=number,
+            issued_on=issued_on,
+            entity_id=waiver["entity_id"],
+            entity_name=entity_name,
+            # The waiver is a credit (negative) in the ledger; the letter states the amount forgiven.
+            waived_cents=-waiver["amount_cents"],
+            fine_description=WaiverDecision.fine_described_by(waiver["description"]),
+            reason=waiver["reason"],
+            effective_on=waiver["effective_on"],
+            portal_url=PORTAL_URL.get(),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """The staff member acting, and the client address the request came from (for the staff action log)."""
+
+    user_id: str
+    client: str | None
+
+
+class EntityNameUnknown(Exception):
+    """No event has named the entity and the request gave no name; `field` names the input to give."""
+
+    field = "entity_name"
+
+
+def issue_compliance_letter(
+    session: Session, blobs: BlobStore, staff: StaffMember, request: dict[str, Any]
+) -> tuple[Correspondence, bool]:
+    """Issue staff's ad hoc letter to an entity once per request id and log it; answers (letter, newly issued)."""
+    cause = compliance_letter.cause_of_staff_request(str(request["request_id"]))
+    existing = session.scalar(select(Correspondence).where(Correspondence.cause == cause))
+    if existing is not None:
+        return existing, False
+    entity_id = request["entity_id"]
+    entity_name = request.get("entity_name") or entity_name_of(session, entity_id)
+    if entity_name is None:
+        raise EntityNameUnknown(f"Entity {entity_id} has no name on record here; give the name to address it to.")
+    correspondence = issue(
+        session,
+        blobs,
+        cause=cause,
+        template=COMPLIANCE_LETTER,
+        entity_id=entity_id,
+        compose=lambda number, issued_on: ComplianceLetter(
+            number=number,
+            issued_on=issued_on,
+            entity_id=entity_id,
+            entity_name=entity_name,
+            heading=request["title"],
+            body=request["body"],
+        ),
+    )
+    session.add(
+        StaffActionLogEntry(
+            occurred_at=correspondence.issued_at,
+            actor_id=staff.user_id,
+            client=staff.client,
+            action=COMPLIANCE_LETTER_ISSUED,
+            correspondence_id=correspondence.id,
+            entity_id=entity_id,
+            note=f"{correspondence.number}: {correspondence.title}",
+        )
+    )
+    return correspondence, True
+
+
+def staff_actions(session: Session, limit: int) -> list[StaffActionLogEntry]:
+    """The staff action log, newest first."""
+    query = select(StaffActionLogEntry).order_by(StaffActionLogEntry.id.desc()).limit(limit)
+    return list(session.scalars(query))
 
 
 def grant_entity_access(session: Session, event: dict[str, Any]) -> EntityAccess:
@@ -127,15 +435,73 @@ def reader_of(session: Session, user_id: str, roles: tuple[str, ...]) -> Reader:
     return Reader(user_id=user_id, roles=roles, entity_ids=frozenset(entity_ids))
 
 
-def readable_by(session: Session, reader: Reader, limit: int) -> list[Correspondence]:
-    """What `reader` may read, newest first (the SQL form of `may_read`)."""
+@dataclass(frozen=True)
+class Filters:
+    """What a reader narrows their list to: a kind, days of issue (inclusive, office time), an entity, unread."""
+
+    kind: str | None = None
+    issued_from: date | None = None
+    issued_to: date | None = None
+    entity_id: str | None = None
+    unread: bool = False
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=OFFICE_TIME_ZONE)
+
+
+def readable_by(session: Session, reader: Reader, limit: int, filters: Filters = Filters()) -> list[Correspondence]:
+    """What `reader` may read, narrowed by `filters`, newest first (the SQL form of `may_read`)."""
     query = select(Correspondence)
     if not reader.is_staff:
         query = query.where(
             or_(Correspondence.user_id == reader.user_id, Correspondence.entity_id.in_(sorted(reader.entity_ids)))
         )
+    if filters.kind is not None:
+        query = query.where(Correspondence.kind == filters.kind)
+    if filters.entity_id is not None:
+        query = query.where(Correspondence.entity_id == filters.entity_id)
+    if filters.issued_from is not None:
+        query = query.where(Correspondence.issued_at >= _start_of(filters.issued_from))
+    if filters.issued_to is not None:
+        query = query.where(Correspondence.issued_at < _start_of(filters.issued_to + timedelta(days=1)))
+    if filters.unread:
+        query = query.where(
+            ~select(CorrespondenceRead.correspondence_id)
+            .where(
+                CorrespondenceRead.correspondence_id == Correspondence.id,
+                CorrespondenceRead.user_id == reader.user_id,
+            )
+            .exists()
+        )
     query = query.order_by(Correspondence.issued_at.desc(), Correspondence.number.desc()).limit(limit)
     return list(session.scalars(query))
+
+
+def read_marks(session: Session, user_id: str, correspondence_ids: list[str]) -> dict[str, datetime]:
+    """When `user_id` marked each of these read (those not marked are left out)."""
+    if not correspondence_ids:
+        return {}
+    rows = session.execute(
+        select(CorrespondenceRead.correspondence_id, CorrespondenceRead.read_at).where(
+            CorrespondenceRead.user_id == user_id, CorrespondenceRead.correspondence_id.in_(correspondence_ids)
+        )
+    )
+    return {correspondence_id: read_at for correspondence_id, read_at in rows}
+
+
+def mark_read(session: Session, reader: Reader, correspondence_id: str) -> tuple[Correspondence, datetime] | None:
+    """Mark correspondence read for `reader`; the first mark stands. None if it is not theirs to read."""
+    correspondence = find_readable(session, reader, correspondence_id)
+    if correspondence is None:
+        return None
+    mark = session.get(CorrespondenceRead, (correspondence.id, reader.user_id))
+    if mark is None:
+        mark = CorrespondenceRead(
+            correspondence_id=correspondence.id, user_id=reader.user_id, read_at=datetime.now(UTC)
+        )
+        session.add(mark)
+    return correspondence, mark.read_at
 
 
 def find_readable(session: Session, reader: Reader, correspondence_id: str) -> Correspondence | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from cars_shared.db_types import UtcDateTime
@@ -21,7 +21,7 @@ class Correspondence(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
-    kind: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(60), index=True)
     title: Mapped[str] = mapped_column(String(200))
     entity_id: Mapped[str | None] = mapped_column(String(20), index=True)
     user_id: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -51,3 +51,40 @@ class EntityAccess(Base):
     entity_id: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)
     role: Mapped[str] = mapped_column(String(20))
     granted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CorrespondenceRead(Base):
+    """When a user first marked a piece of correspondence read; each linked user keeps their own mark."""
+
+    __tablename__ = "correspondence_reads"
+
+    correspondence_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("correspondence.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    read_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class EntityName(Base):
+    """An entity's name as the latest event that carried it said, for letters whose cause names only the ID."""
+
+    __tablename__ = "entity_names"
+
+    entity_id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class StaffActionLogEntry(Base):
+    """One staff action on correspondence (an ad hoc letter issued): who, when, from where. Append-only."""
+
+    __tablename__ = "staff_action_log"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    actor_id: Mapped[str] = mapped_column(String(64), index=True)
+    client: Mapped[str | None] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(40))
+    correspondence_id: Mapped[str] = mapped_column(String(36), index=True)
+    entity_id: Mapped[str | None] = mapped_column(String(20), index=True)
+    note: Mapped[str | None] = mapped_column(Text)

@@ -45,13 +45,18 @@ def reader_of(principal: Principal, projected_entity_ids: Collection[str], now: 
     )
 
 
-def require_print_queue_clerk(principal: Principal) -> None:
-    """The print queue of access code letters is worked by staff only, signed in with their second factor."""
+def require_staff_with_mfa(principal: Principal, doing: str) -> None:
+    """Refuse anyone but staff of the Division signed in with their second factor; `doing` ends the message."""
     if STAFF_ROLE not in principal.roles:
-        raise Forbidden("Only staff of the Political Reform Division work the print queue.")
+        raise Forbidden(f"Only staff of the Political Reform Division {doing}.")
     # Only tokens that state the claim are judged by it: tokens minted before accounts added it carry none.
     if principal.claims.get("mfa", True) is not True:
-        raise Forbidden("Sign in with your second factor (MFA) to work the print queue.")
+        raise Forbidden(f"Sign in with your second factor (MFA) to {doing}.")
+
+
+def require_print_queue_clerk(principal: Principal) -> None:
+    """The print queue of access code letters is worked by staff only, signed in with their second factor."""
+    require_staff_with_mfa(principal, "work the print queue")
 
 
 def print_queue_clerks_only(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -60,6 +65,17 @@ def print_queue_clerks_only(view: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         require_print_queue_clerk(current_principal())
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def correspondence_staff_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Issuing letters and reading the staff action log: staff with MFA, checked before the request is read."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        require_staff_with_mfa(current_principal(), "issue letters and read the staff action log")
         return view(*args, **kwargs)
 
     return wrapper

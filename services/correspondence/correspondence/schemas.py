@@ -2,7 +2,10 @@
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from correspondence.domain.compliance_letter import MAX_BODY_LENGTH, MAX_SUBJECT_LENGTH
+from correspondence.domain.kinds import KINDS
 
 
 class MineQuery(Schema):
@@ -11,6 +14,18 @@ class MineQuery(Schema):
         validate=validate.Range(min=1, max=500),
         metadata={"description": "At most this many, newest first."},
     )
+    kind = fields.String(validate=validate.OneOf(KINDS), metadata={"description": "Only correspondence of this kind."})
+    issued_from = fields.Date(metadata={"description": "Only what was issued on or after this day (Pacific time)."})
+    issued_to = fields.Date(metadata={"description": "Only what was issued on or before this day (Pacific time)."})
+    entity_id = fields.String(
+        validate=validate.Length(min=1, max=20), metadata={"description": "Only what is addressed to this entity."}
+    )
+    unread = fields.Boolean(load_default=False, metadata={"description": "Only what the caller has not marked read."})
+
+    @validates_schema
+    def days_in_order(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("issued_from") and data.get("issued_to") and data["issued_from"] > data["issued_to"]:
+            raise ValidationError("Must not be before issued_from.", "issued_to")
 
 
 class CorrespondenceOut(Schema):
@@ -24,11 +39,55 @@ class CorrespondenceOut(Schema):
     sha256 = fields.String(required=True, metadata={"description": "SHA-256 (hex) of the PDF."})
     size = fields.Integer(required=True, metadata={"description": "Size of the PDF in bytes."})
     issued_at = fields.AwareDateTime(required=True)
+    read_at = fields.AwareDateTime(
+        required=True, allow_none=True, metadata={"description": "When the caller marked it read; null if unread."}
+    )
     pdf_url = fields.Method("pdf_url_of", required=True, metadata={"type": "string"})
 
     def pdf_url_of(self, correspondence: Any) -> str:
-        return f"/api/correspondence/{correspondence.id}/pdf"
+        return f"/api/correspondence/{correspondence['id']}/pdf"
 
 
 class CorrespondenceListOut(Schema):
     items = fields.List(fields.Nested(CorrespondenceOut), required=True)
+
+
+class ComplianceLetterIn(Schema):
+    request_id = fields.UUID(
+        required=True,
+        metadata={"description": "Chosen by the caller; sending the same request again issues no second letter."},
+    )
+    entity_id = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    entity_name = fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "Name to address the letter to; default: the entity's name on record."},
+    )
+    title = fields.String(required=True, validate=validate.Length(min=1, max=MAX_SUBJECT_LENGTH))
+    body = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=MAX_BODY_LENGTH),
+        metadata={"description": "The letter's text; a blank line starts a new paragraph."},
+    )
+
+
+class StaffActionsQuery(Schema):
+    limit = fields.Integer(
+        load_default=100,
+        validate=validate.Range(min=1, max=500),
+        metadata={"description": "At most this many, newest first."},
+    )
+
+
+class StaffActionOut(Schema):
+    id = fields.Integer(required=True)
+    occurred_at = fields.AwareDateTime(required=True)
+    actor_id = fields.String(required=True)
+    client = fields.String(required=True, allow_none=True)
+    action = fields.String(required=True, metadata={"example": "compliance_letter.issued"})
+    correspondence_id = fields.String(required=True)
+    entity_id = fields.String(required=True, allow_none=True)
+    note = fields.String(required=True, allow_none=True)
+
+
+class StaffActionListOut(Schema):
+    items = fields.List(fields.Nested(StaffActionOut), required=True)

@@ -34,6 +34,38 @@ class CorrespondenceWorker:
     def on_fee_assessed(self, session: Session, event: dict[str, Any]) -> None:
         handlers.issue_annual_fee_notice(session, event, self.blobs)
 
+    @consumes("fees", "penalty_assessed")
+    def on_penalty_assessed(self, session: Session, event: dict[str, Any]) -> None:
+        handlers.issue_penalty_notice(session, event, self.blobs)
+
+    @consumes("fees", "fine_assessed")
+    def on_fine_assessed(self, session: Session, event: dict[str, Any]) -> None:
+        handlers.issue_late_filing_notice(session, event, self.blobs)
+
+    @consumes("fees", "payment_received")
+    def on_payment_received(self, session: Session, event: dict[str, Any]) -> None:
+        handlers.issue_payment_receipt(session, event, self.blobs)
+
+    @consumes("fees", "fine_waived")
+    def on_fine_waived(self, session: Session, event: dict[str, Any]) -> None:
+        handlers.issue_waiver_decision(session, event, self.blobs)
+
+    @consumes("filings", "filing_accepted")
+    def on_filing_accepted(self, session: Session, event: dict[str, Any]) -> None:
+        handlers.issue_filing_receipt(session, event, self.blobs)
+
+    @consumes("filings", "filing_amended")
+    def on_filing_amended(self, session: Session, event: dict[str, Any]) -> None:
+        handlers.issue_filing_receipt(session, event, self.blobs)
+
+    @consumes("filings", "entity_registered")
+    def on_entity_registered(self, session: Session, event: dict[str, Any]) -> None:
+        handlers.project_entity_name(session, event)
+
+    @consumes("filings", "entity_updated")
+    def on_entity_updated(self, session: Session, event: dict[str, Any]) -> None:
+        handlers.project_entity_name(session, event)
+
     @consumes("accounts", "entity_link_approved")
     def on_entity_link_approved(self, session: Session, event: dict[str, Any]) -> None:
         handlers.grant_entity_access(session, event)

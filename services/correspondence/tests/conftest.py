@@ -4,6 +4,7 @@ import pytest
 
 from cars_shared.events import make_event
 from cars_shared.events.envelope import read_event
+from cars_shared.events.registry import load_all
 from correspondence.blob_store import LocalBlobStore
 
 
@@ -77,6 +78,19 @@ def fee_assessed():
 def link_approved():
     """Call with changes to get an accounts.entity_link_approved event (as_received=False: as sent)."""
     return _link_approved
+
+
+def _contract_event(producer, type_, *, as_received=True, **changes):
+    spec = load_all()[(producer, type_, 1)]
+    payload = spec.schema().load(spec.example) | changes
+    event = make_event(producer, type_, payload)
+    return read_event(event) if as_received else event
+
+
+@pytest.fixture
+def contract_event():
+    """Call with (producer, type, **changes) to get that event built from its contract's example payload."""
+    return _contract_event
 
 
 @pytest.fixture

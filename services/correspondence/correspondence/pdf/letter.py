@@ -17,6 +17,8 @@ AGENCY = "California Secretary of State"
 DIVISION = "Political Reform Division"
 AUTHOR = f"{AGENCY}, {DIVISION}"
 PACIFIC = ZoneInfo("America/Los_Angeles")
+# Width (mm) of the label column where a notice sets out its facts.
+FACT_LABEL_WIDTH = 62
 
 # fontTools logs the glyphs of every embedded font subset at INFO. For an access code letter the bold subset
 # spells out which characters the code is made of, so that logger stays at warnings whatever LOG_LEVEL says.
@@ -82,6 +84,26 @@ class Letter(FPDF):
         self.set_font(FONT, "", size)
         self.multi_cell(0, size / 2, text, align="L", new_x="LMARGIN", new_y="NEXT")
         self.ln(size * 3 / 11)
+
+    def facts(self, rows: list[tuple[str, str]]) -> None:
+        """Labelled facts in two columns, label in bold; either side wraps and a row never splits across pages."""
+        value_width = self.w - self.l_margin - self.r_margin - FACT_LABEL_WIDTH
+        for label, value in rows:
+            self.set_font(FONT, "B", 10)
+            label_lines = self.multi_cell(FACT_LABEL_WIDTH - 2, 5.5, label, dry_run=True, output="LINES")
+            self.set_font(FONT, "", 10)
+            value_lines = self.multi_cell(value_width, 5.5, value, dry_run=True, output="LINES")
+            height = 5.5 * max(len(label_lines), len(value_lines))
+            if self.will_page_break(height):
+                self.add_page()
+            top = self.get_y()
+            self.set_font(FONT, "B", 10)
+            self.multi_cell(FACT_LABEL_WIDTH - 2, 5.5, label, align="L")
+            self.set_xy(self.l_margin + FACT_LABEL_WIDTH, top)
+            self.set_font(FONT, "", 10)
+            self.multi_cell(value_width, 5.5, value, align="L")
+            self.set_xy(self.l_margin, top + height)
+        self.ln(4)
 
     def set_apart(self, first: str, second: str) -> None:
         """Two centred lines in a frame, the first in large bold type: a value the reader must copy exactly."""
