@@ -21,6 +21,8 @@ from cars_shared.parking import ParkingLot
 log = get_logger(__name__)
 
 EventHandler = Callable[[Session, dict[str, Any]], None]
+BatchHandler = Callable[[Session, list[dict[str, Any]]], None]
+"""Handles the new events of a batch as one list, in one transaction (to work on them as a whole)."""
 
 
 def claim(session: Session, consumer: str, event_ids: list[str]) -> set[str]:
@@ -69,11 +71,30 @@ class EventConsumer:
 
         Returns one outcome per body, as `handle` does.
         """
+
+        def each(session: Session, events: list[dict[str, Any]]) -> None:
+            for event in events:
+                with bound_contextvars(correlation_id=event["correlation_id"], event_id=str(event["event_id"])):
+                    handler(session, event)
+
+        return self._handle_batch(consumer, queue, bodies, each, handler)
+
+    def handle_batch_together(self, consumer: str, queue: str, bodies: list[Any], handler: BatchHandler) -> list[str]:
+        """As `handle_batch`, but `handler` gets the batch's new events as one list, once (none: not called).
+
+        Redone event by event after a failure, it gets a list of one event at a time.
+        """
+        return self._handle_batch(consumer, queue, bodies, handler, lambda session, event: handler(session, [event]))
+
+    def _handle_batch(
+        self, consumer: str, queue: str, bodies: list[Any], handle_new: BatchHandler, handle_one: EventHandler
+    ) -> list[str]:
         events = [self._read_or_park(consumer, queue, body) for body in bodies]
         outcomes: list[str] = []
         try:
             with self.database.session() as session:
                 fresh = claim(session, consumer, [str(event["event_id"]) for event in events if event is not None])
+                new: list[dict[str, Any]] = []
                 for event in events:
                     if event is None:
                         outcomes.append("parked")
@@ -82,13 +103,14 @@ class EventConsumer:
                         outcomes.append("duplicate")
                     else:
                         fresh.discard(str(event["event_id"]))
-                        with bound_contextvars(correlation_id=event["correlation_id"], event_id=str(event["event_id"])):
-                            handler(session, event)
+                        new.append(event)
                         outcomes.append("handled")
+                if new:
+                    handle_new(session, new)
         except Exception as exc:  # noqa: BLE001 - the batch is redone event by event, isolating the failure
             log.warning("event_batch_failed", size=len(events), error=repr(exc))
             return [
-                "parked" if event is None else self.handle(consumer, queue, body, handler)
+                "parked" if event is None else self.handle(consumer, queue, body, handle_one)
                 for body, event in zip(bodies, events, strict=True)
             ]
         # One line per batch, naming every event and correlation id in it, keeps each traceable cheaply.

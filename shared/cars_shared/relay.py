@@ -43,6 +43,7 @@ class ConfirmingPublisher:
         self._connection: kombu.Connection | None = None
         self._producer: kombu.Producer | None = None
         self._declared: set[str] = set()
+        self._exchanges: dict[str, kombu.Exchange] = {}
         self._published = 0
         self._confirmed = 0
         self._nacked = False
@@ -72,7 +73,9 @@ class ConfirmingPublisher:
         producer = self._ensure()
         try:
             for pending in events:
-                exchange = event_exchange(pending.producer)
+                exchange = self._exchanges.get(pending.producer)
+                if exchange is None:
+                    exchange = self._exchanges[pending.producer] = event_exchange(pending.producer)
                 if exchange.name not in self._declared:
                     exchange(producer.channel).declare()
                     self._declared.add(exchange.name)

@@ -126,22 +126,25 @@ class BatchingEventHandler(EventHandler):
         return result, exc_info
 
 
-def consumes(producer: str, event_type: str) -> Callable:
+def consumes(producer: str, event_type: str, *, together: bool = False) -> Callable:
     """Mark a worker method `(self, session, event)` as the idempotent handler of an event.
 
     Events arriving together are handled in one transaction (falling back to one at a time if any fails);
     each is handled at most once per id (inbox), retried with backoff, then parked with its error. A message
     is requeued only if even parking failed, so nothing is acked and forgotten.
+
+    With `together`, the method is `(self, session, events)` and gets the new events of such a batch as one
+    list, to work on them as a whole (one query for all instead of one each); a list of one when redone alone.
     """
 
-    def decorate(method: Callable[[Any, Any, dict[str, Any]], None]) -> Callable:
+    def decorate(method: Callable[[Any, Any, Any], None]) -> Callable:
         @functools.wraps(method)
         def entrypoint(self: Any, bodies: list[Any]) -> list[str]:
             service = type(self).name
             queue = handler_queue_name(producer, event_type, service, method.__name__)
-            return self.store.consumer.handle_batch(
-                f"{service}.{method.__name__}", queue, bodies, functools.partial(method, self)
-            )
+            consumer = self.store.consumer
+            handle = consumer.handle_batch_together if together else consumer.handle_batch
+            return handle(f"{service}.{method.__name__}", queue, bodies, functools.partial(method, self))
 
         batch_size = int(HANDLER_BATCH_SIZE.get())
         return BatchingEventHandler.decorator(producer, event_type, batch_size=batch_size, requeue_on_error=True)(

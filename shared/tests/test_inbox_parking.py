@@ -152,6 +152,60 @@ def test_a_handler_that_recovers_on_retry_is_handled_once(consumer, pg_database)
     assert count(pg_database, outbox_table) == 1
 
 
+def as_received(event):
+    """An event as it arrives from the broker: JSON, not Python values."""
+    return json.loads(json.dumps(event, default=str))
+
+
+def test_a_batch_is_handed_over_together_without_its_duplicates_and_malformed_bodies(consumer, lot, pg_database):
+    handled_before, first, second = fee_assessed("1400001"), fee_assessed("1400002"), fee_assessed("1400003")
+    assert consumer.handle(CONSUMER, QUEUE, handled_before, notify_of) == "handled"
+    malformed = as_received(fee_assessed("1400004"))
+    malformed["payload"]["due_date"] = "someday"
+    batches = []
+
+    def notify_of_all(session, events):
+        batches.append([event["event_id"] for event in events])
+        for event in events:
+            notify_of(session, event)
+
+    bodies = [as_received(event) for event in (first, handled_before, second, first)] + [malformed]
+    outcomes = consumer.handle_batch_together(CONSUMER, QUEUE, bodies, notify_of_all)
+
+    assert outcomes == ["handled", "duplicate", "handled", "duplicate", "parked"]
+    assert batches == [[first["event_id"], second["event_id"]]]
+    assert count(pg_database, outbox_table) == 3
+    assert [parked.event_id for parked in lot.list()] == [malformed["event_id"]]
+
+
+def test_a_batch_of_nothing_new_is_not_handed_over(consumer):
+    event = fee_assessed()
+    assert consumer.handle(CONSUMER, QUEUE, event, notify_of) == "handled"
+    batches = []
+    assert consumer.handle_batch_together(CONSUMER, QUEUE, [as_received(event)], batches.append) == ["duplicate"]
+    assert batches == []
+
+
+def test_a_failing_batch_is_undone_and_redone_one_event_at_a_time(consumer, lot, pg_database):
+    good, bad = fee_assessed("1400001"), fee_assessed("1400002")
+    batches = []
+
+    def fails_on_bad(session, events):
+        batches.append([event["event_id"] for event in events])
+        for event in events:
+            notify_of(session, event)
+            if event["event_id"] == bad["event_id"]:
+                raise RuntimeError("this one cannot be handled")
+
+    outcomes = consumer.handle_batch_together(CONSUMER, QUEUE, [as_received(good), as_received(bad)], fails_on_bad)
+
+    assert outcomes == ["handled", "parked"]
+    assert batches[:2] == [[good["event_id"], bad["event_id"]], [good["event_id"]]]
+    assert batches[2:] == [[bad["event_id"]]] * 3  # each attempt at the bad one alone
+    assert count(pg_database, outbox_table) == 1  # the good one's effect, once
+    assert [parked.event_id for parked in lot.list()] == [bad["event_id"]]
+
+
 @pytest.mark.parametrize(
     "breakage",
     [

@@ -119,3 +119,30 @@ def test_relay_publishes_events_of_several_producers_each_to_its_exchange(databa
     relay.publisher.close()
     assert [json.loads(m.body)["type"] for m in search_listener.take_all()] == ["document_indexed"]
     assert [json.loads(m.body)["type"] for m in notify_listener.take_all()] == ["email_sent"]
+
+
+def test_events_added_together_are_published_in_the_order_given(database, amqp_vhost, listen):
+    listener = listen("search")
+    events = [indexed(n) for n in range(5)]
+    with database.session() as session:
+        outbox.add(session, events[0])
+        outbox.add_all(session, events[1:])
+
+    rows = outbox_rows(database)
+    assert [row.event_id for row in rows] == [event["event_id"] for event in events]
+    assert [row.envelope for row in rows] == events
+    assert all(row.producer == "search" and row.event_type == "document_indexed" for row in rows)
+    assert all(row.published_at is None and row.attempts == 0 for row in rows)
+    relay = OutboxRelay(database, ConfirmingPublisher(amqp_vhost))
+    assert relay.publish_pending() == 5
+    relay.publisher.close()
+    assert [json.loads(m.body) for m in listener.take_all()] == events
+
+
+def test_events_added_together_in_a_rolled_back_transaction_are_never_published(database):
+    with pytest.raises(RuntimeError), database.session() as session:
+        outbox.add_all(session, [indexed(1), indexed(2)])
+        raise RuntimeError("the business change failed")
+    with database.session() as session:
+        outbox.add_all(session, [])
+    assert outbox_rows(database) == []

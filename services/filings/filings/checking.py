@@ -6,7 +6,6 @@ their number; totals that span lines are kept as running sums (see `filings.doma
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import ijson
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from filings.domain.forms import FORMS
 from filings.domain.forms.declaration import FieldSpec, FieldType, FormDeclaration, Level, PartKind, PartSpec
@@ -76,27 +75,147 @@ def check_submission(body: bytes, on_line: LineSink | None = None, *, max_proble
     return _SubmissionReader(body, on_line, max_problems).read()
 
 
-# Types and formats, one marshmallow field per declared field type.
+# Types and formats of the parts' fields: one converter per declared field, built once per declaration. A line
+# has a dozen fields and a filing tens of thousands of lines, so each converter is a plain function making only
+# its field's own checks; the envelope, read once per submission, is loaded by the marshmallow schemas below.
+
+NOT_TEXT = "Must be text."
+TOO_LONG = "Must be at most {max_length} characters."
+HAS_CONTROL_CHARACTER = "Must not contain control characters such as line breaks."
+NOT_A_CHOICE = "Must be one of: {choices}."
+NOT_AN_AMOUNT = 'Must be an amount in dollars and cents written as a string, such as "1500.00".'
+NOT_A_DATE = "Must be a date such as 2026-03-01."
+NOT_TRUE_OR_FALSE = "Must be true or false."
+NOT_A_WHOLE_NUMBER = "Must be a whole number."
+FORMATS: dict[FieldType, tuple[str, str]] = {
+    FieldType.EMAIL: (EMAIL, "Must be an email address such as treasurer@example.org."),
+    FieldType.STATE: (STATE, "Must be a two-letter state code such as CA."),
+    FieldType.ZIP: (ZIP, "Must be a ZIP code such as 95814 or 95814-1234."),
+    FieldType.ENTITY_ID: (ENTITY_ID, "Must be a filer ID such as 2000001 (letters and digits)."),
+}
+"""The pattern of each formatted text type, and what a value not matching it is told."""
 
 
-class _Amount(fields.Decimal):
+class _Refused(Exception):
+    """A value of the wrong type or format for its field; the message says what the field takes."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+Converter = Callable[[Any], tuple[Any, Any]]
+"""Types one submitted value: (the value the form's rules read, the same value ready for JSON); raises _Refused."""
+
+_is_amount = re.compile(AMOUNT).fullmatch
+_is_stored_amount = re.compile(r"(?:0|[1-9][0-9]{0,12})\.[0-9]{2}").fullmatch
+"""An amount already written as it is stored: not negative, no leading zero, exactly two decimals."""
+_is_date = re.compile(DATE).fullmatch
+_has_control_character = re.compile(CONTROL_CHARACTER).search
+
+
+def _amount(value: Any) -> tuple[Decimal, str]:
     """Dollars and cents sent as a decimal string, e.g. "1500.00"; the form's rules check sign and cents."""
+    if not isinstance(value, str) or _is_amount(value) is None:
+        raise _Refused(NOT_AN_AMOUNT)
+    amount = Decimal(value)
+    if _is_stored_amount(value) is not None:
+        return amount, value
+    return amount, dollars(amount) if is_whole_cents(amount) else str(amount)
 
-    pattern = re.compile(AMOUNT)
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
-        if not isinstance(value, str) or not self.pattern.fullmatch(value):
-            raise self.make_error("invalid")
-        return Decimal(value)
+def _date(value: Any) -> tuple[date, str]:
+    """A date written YYYY-MM-DD (not the other ISO 8601 forms); it is stored as written."""
+    if not isinstance(value, str) or _is_date(value) is None:
+        raise _Refused(NOT_A_DATE)
+    try:
+        return date.fromisoformat(value), value
+    except ValueError:
+        raise _Refused(NOT_A_DATE) from None
+
+
+def _true_or_false(value: Any) -> tuple[bool, bool]:
+    """A JSON true or false, nothing that merely looks like one."""
+    if not isinstance(value, bool):
+        raise _Refused(NOT_TRUE_OR_FALSE)
+    return value, value
+
+
+def _whole_number(value: Any) -> tuple[int, int]:
+    """A JSON integer (not a boolean, not a string of digits)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Refused(NOT_A_WHOLE_NUMBER)
+    return value, value
+
+
+def _text(
+    max_length: int, pattern: str | None = None, pattern_message: str = "", choices: tuple[str, ...] = ()
+) -> Converter:
+    """One line of text: at most `max_length` characters, no control character, of `pattern` or `choices` if given."""
+    too_long = TOO_LONG.format(max_length=max_length)
+    matches = re.compile(pattern).fullmatch if pattern else None
+    allowed = frozenset(choices)
+    not_a_choice = NOT_A_CHOICE.format(choices=", ".join(choices))
+
+    def text(value: Any) -> tuple[str, str]:
+        if not isinstance(value, str):
+            raise _Refused(NOT_TEXT)
+        if len(value) > max_length:
+            raise _Refused(too_long)
+        # Printable text has no control character; only the rest is searched for one (a quick test comes first).
+        if not value.isprintable() and _has_control_character(value) is not None:
+            raise _Refused(HAS_CONTROL_CHARACTER)
+        if matches is not None and matches(value) is None:
+            raise _Refused(pattern_message)
+        if allowed and value not in allowed:
+            raise _Refused(not_a_choice)
+        return value, value
+
+    return text
+
+
+def _converter_for(spec: FieldSpec) -> Converter:
+    """The converter of a declared field: its type, length, choices and format (never its requiredness)."""
+    match spec.type:
+        case FieldType.AMOUNT:
+            return _amount
+        case FieldType.DATE:
+            return _date
+        case FieldType.BOOLEAN:
+            return _true_or_false
+        case FieldType.INTEGER:
+            return _whole_number
+        case FieldType.CODE:
+            return _text(spec.max_length, choices=spec.choices)
+        case kind if kind in FORMATS:
+            pattern, message = FORMATS[kind]
+            return _text(spec.max_length, pattern, message)
+        case _:
+            return _text(spec.max_length)
+
+
+_CONVERTERS: dict[int, tuple[FormDeclaration, dict[str, dict[str, Converter]]]] = {}
+
+
+def form_converters(form: FormDeclaration) -> dict[str, dict[str, Converter]]:
+    """The converter of each field by part and field name, built once per declaration (looked up by identity:
+    a declaration holds a dict, so it is not hashable).
+    """
+    cached = _CONVERTERS.get(id(form))
+    if cached is None or cached[0] is not form:
+        converters = {part.name: {spec.name: _converter_for(spec) for spec in part.fields} for part in form.parts}
+        cached = _CONVERTERS[id(form)] = (form, converters)
+    return cached[1]
+
+
+# The envelope's types and formats, as marshmallow fields, with the parts' wording.
 
 
 class _Date(fields.Date):
     """A date written YYYY-MM-DD (not the other ISO 8601 forms)."""
 
-    pattern = re.compile(DATE)
-
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
-        if not isinstance(value, str) or not self.pattern.fullmatch(value):
+        if not isinstance(value, str) or _is_date(value) is None:
             raise self.make_error("invalid")
         try:
             return date.fromisoformat(value)
@@ -123,48 +242,19 @@ class _TrueOrFalse(fields.Boolean):
 
 
 class _Text(fields.String):
-    """One line of text: at most `max_length` characters, no control character, of `pattern` or `choices` if given.
-
-    The checks are made in `_deserialize` rather than by validators: a line item's fields are many, and this
-    halves the work per field.
-    """
-
-    default_error_messages = {
-        "invalid": "Must be text.",
-        "too_long": "Must be at most {max_length} characters.",
-        "control": "Must not contain control characters such as line breaks.",
-        "choice": "Must be one of: {choices}.",
-    }
-    control = re.compile(CONTROL_CHARACTER)
+    """One line of text, checked as a part's text field is (see `_text`)."""
 
     def __init__(
-        self,
-        max_length: int,
-        *,
-        pattern: str | None = None,
-        pattern_message: str = "",
-        choices: tuple[str, ...] = (),
-        **options: Any,
+        self, max_length: int, *, pattern: str | None = None, pattern_message: str = "", **options: Any
     ) -> None:
         super().__init__(**options)
-        self.max_length = max_length
-        self.pattern = re.compile(pattern) if pattern else None
-        self.pattern_message = pattern_message
-        self.choices = frozenset(choices)
-        self.choices_text = ", ".join(choices)
+        self.convert = _text(max_length, pattern, pattern_message)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        if not isinstance(value, str):
-            raise self.make_error("invalid")
-        if len(value) > self.max_length:
-            raise self.make_error("too_long", max_length=self.max_length)
-        if self.control.search(value):
-            raise self.make_error("control")
-        if self.pattern is not None and not self.pattern.fullmatch(value):
-            raise ValidationError(self.pattern_message)
-        if self.choices and value not in self.choices:
-            raise self.make_error("choice", choices=self.choices_text)
-        return value
+        try:
+            return self.convert(value)[0]
+        except _Refused as refused:
+            raise ValidationError(refused.message) from None
 
 
 def _formatted(pattern: str, message: str, max_length: int = 254, **options: Any) -> _Text:
@@ -172,39 +262,6 @@ def _formatted(pattern: str, message: str, max_length: int = 254, **options: Any
 
 
 _MESSAGES = {"required": "Required.", "null": "Required."}
-
-
-def _field_for(spec: FieldSpec) -> fields.Field:
-    """The marshmallow field of a declared field: its type, length, choices and format (never its requiredness)."""
-    match spec.type:
-        case FieldType.AMOUNT:
-            message = 'Must be an amount in dollars and cents written as a string, such as "1500.00".'
-            return _Amount(as_string=True, error_messages={"invalid": message})
-        case FieldType.DATE:
-            return _Date(error_messages={"invalid": "Must be a date such as 2026-03-01."})
-        case FieldType.CODE:
-            return _Text(spec.max_length, choices=spec.choices)
-        case FieldType.BOOLEAN:
-            return _TrueOrFalse(error_messages={"invalid": "Must be true or false."})
-        case FieldType.INTEGER:
-            return _WholeNumber(strict=True, error_messages={"invalid": "Must be a whole number."})
-        case FieldType.EMAIL:
-            return _formatted(EMAIL, "Must be an email address such as treasurer@example.org.", spec.max_length)
-        case FieldType.STATE:
-            return _formatted(STATE, "Must be a two-letter state code such as CA.", spec.max_length)
-        case FieldType.ZIP:
-            return _formatted(ZIP, "Must be a ZIP code such as 95814 or 95814-1234.", spec.max_length)
-        case FieldType.ENTITY_ID:
-            return _formatted(ENTITY_ID, "Must be a filer ID such as 2000001 (letters and digits).", spec.max_length)
-        case _:
-            return _Text(spec.max_length)
-
-
-@functools.cache
-def part_schema(part: PartSpec) -> Schema:
-    """The marshmallow schema of one part (of one line, for a lines part), built once per declaration."""
-    schema_class = Schema.from_dict({spec.name: _field_for(spec) for spec in part.fields}, name=f"{part.name}_in")
-    return schema_class(unknown=EXCLUDE)
 
 
 class _PeriodIn(Schema):
@@ -405,7 +462,9 @@ class _SubmissionReader:
         self.line_counts: dict[str, int] = {}
         self.parts_read: set[str] = set()
         self.parts_given = False
-        self.schema_fields: dict[str, dict[str, fields.Field]] = {}
+        self.converters: dict[str, dict[str, Converter]] = {}
+        self.envelope_read: tuple[int, Envelope | None, list[Problem]] | None = None
+        """The envelope last read, with its problems, and how many top-level values it was read from."""
 
     def read(self) -> CheckedSubmission:
         try:
@@ -497,10 +556,21 @@ class _SubmissionReader:
         self.form = envelope.form
         self.check = FilingCheck(envelope.form, envelope.period)
         self.line_counts = {part.name: 0 for part in envelope.form.parts if part.kind is PartKind.LINES}
-        self.schema_fields = {part.name: part_schema(part).fields for part in envelope.form.parts}
+        self.converters = form_converters(envelope.form)
 
     def _envelope(self, problems: list[Problem]) -> Envelope | None:
-        """The envelope read from the top-level values so far; `problems` receives what is wrong with it."""
+        """The envelope read from the top-level values so far; `problems` receives what is wrong with it.
+
+        Top-level values are only ever added, so the envelope is read again only when more have come.
+        """
+        if self.envelope_read is None or self.envelope_read[0] != len(self.top):
+            found: list[Problem] = []
+            self.envelope_read = (len(self.top), self._read_envelope(found), found)
+        _, envelope, found = self.envelope_read
+        problems.extend(found)
+        return envelope
+
+    def _read_envelope(self, problems: list[Problem]) -> Envelope | None:
         code = self.top.get("form")
         form = FORMS.get(code) if isinstance(code, str) else None
         if form is None:
@@ -545,7 +615,7 @@ class _SubmissionReader:
         if "verification" not in given:
             message = "Required: the signer's verification (signer_id, signer_name, agrees)."
             problems.append(Problem(Level.ERROR, message, field="verification"))
-        if envelope.creates_entity and "entity_id" in given:
+        if envelope.names_no_entity and "entity_id" in given:
             message = "A new registration creates its filer; leave entity_id out (amend the registration instead)."
             problems.append(Problem(Level.ERROR, message, field="entity_id"))
         elif not envelope.creates_entity and "entity_id" not in given:
@@ -583,10 +653,10 @@ class _SubmissionReader:
         if not isinstance(raw, dict):
             self.findings.add(Problem(Level.ERROR, f"Must be an object with the fields of {part.label}.", part.name))
             return
-        values, invalid = self._typed(part, raw, None)
+        values, ready, invalid = self._typed(part, raw, None)
         assert self.check is not None
         self.findings.extend(self.check.record(part.name, values, invalid))
-        self.records[part.name] = _ready_for_json(values)
+        self.records[part.name] = ready
 
     def _read_lines(self, part: PartSpec, first: Event, events: Iterator[Event]) -> None:
         if first[0] != "start_array":
@@ -606,49 +676,38 @@ class _SubmissionReader:
             if not isinstance(raw, dict):
                 self.findings.add(Problem(Level.ERROR, "Must be an object with the line's fields.", part.name, count))
                 continue
-            values, invalid = self._typed(part, raw, count)
+            values, ready, invalid = self._typed(part, raw, count)
             self.findings.extend(self.check.line(part.name, count, values, invalid))
             if self.on_line is not None and not self.findings.has_error:
-                self.on_line(part.name, count, _ready_for_json(values))
+                self.on_line(part.name, count, ready)
         self.line_counts[part.name] = count
         if count > part.max_lines:
             message = f"{part.label} has {count} lines; at most {part.max_lines} are allowed."
             self.findings.add(Problem(Level.ERROR, message, part.name))
 
-    def _typed(self, part: PartSpec, raw: dict[str, Any], line: int | None) -> tuple[dict[str, Any], set[str]]:
-        """The record's or line's values typed by the part's schema, and the names of fields that failed.
+    def _typed(
+        self, part: PartSpec, raw: dict[str, Any], line: int | None
+    ) -> tuple[dict[str, Any], dict[str, Any], set[str]]:
+        """The record's or line's values typed by the part's declaration, the same ready for JSON (amounts as
+        dollars-and-cents strings, dates ISO), and the names of fields that failed their type.
 
         Blank values count as absent: whether a field is required is a rule of the form, checked afterwards.
-        Each field deserializes on its own, which spares a line item the work of a whole schema load.
         """
-        schema_fields = self.schema_fields[part.name]
+        converters = self.converters[part.name]
         values: dict[str, Any] = {}
+        ready: dict[str, Any] = {}
         invalid: set[str] = set()
         for name, value in raw.items():
             if value is None or (value.__class__ is str and not value.strip()):
                 continue
-            schema_field = schema_fields.get(name)
-            if schema_field is None:
+            convert = converters.get(name)
+            if convert is None:
                 message = f"Unknown field {_shown(name)}; {part.label} has no such field."
                 self.findings.add(Problem(Level.ERROR, message, part.name, line, _safe_name(name)))
                 continue
             try:
-                values[name] = schema_field.deserialize(value)
-            except ValidationError as error:
+                values[name], ready[name] = convert(value)
+            except _Refused as refused:
                 invalid.add(name)
-                for message in error.messages:
-                    self.findings.add(Problem(Level.ERROR, str(message), part.name, line, name))
-        return values, invalid
-
-
-def _ready_for_json(values: dict[str, Any]) -> dict[str, Any]:
-    """A record's or line's typed values as JSON values: amounts as dollars-and-cents strings, dates ISO."""
-    ready = {}
-    for name, value in values.items():
-        if isinstance(value, Decimal):
-            ready[name] = dollars(value) if is_whole_cents(value) else str(value)
-        elif isinstance(value, date):
-            ready[name] = value.isoformat()
-        else:
-            ready[name] = value
-    return ready
+                self.findings.add(Problem(Level.ERROR, refused.message, part.name, line, name))
+        return values, ready, invalid

@@ -34,9 +34,10 @@ class FilingsWorker:
     def on_entity_link_revoked(self, session: Session, event: dict[str, Any]) -> None:
         handlers.remove_entity_link(session, event)
 
-    @consumes("filings", "submission_received")
-    def check_submission(self, session: Session, event: dict[str, Any]) -> None:
-        submission_handlers.check(session, event["payload"]["submission_id"])
+    @consumes("filings", "submission_received", together=True)
+    def check_submission(self, session: Session, events: list[dict[str, Any]]) -> None:
+        asked = {event["payload"]["submission_id"]: event["correlation_id"] for event in events}
+        submission_handlers.check_all(session, list(asked), correlation_ids=asked)
 
     @consumes("accounts", "vendor_certified")
     def on_vendor_certified(self, session: Session, event: dict[str, Any]) -> None:

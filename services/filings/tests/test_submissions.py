@@ -335,6 +335,26 @@ def test_an_amendment_of_a_replaced_version_is_rejected_naming_the_current_one(d
     assert [(p["path"], "current version is 1" in p["message"]) for p in late.errors] == [("amends.amendment", True)]
 
 
+def test_amendments_decided_together_each_see_the_versions_accepted_before_them(database):
+    entity_id = register_committee(database)
+    treasurer = person(officer_of=[entity_id])
+    body = document("F460", entity_id=entity_id)
+    original = file(database, treasurer, body)
+    ids = [
+        submit(database, treasurer, amendment_of(original, body, amends)).submission.submission_id
+        for amends in (0, 1, 0)
+    ]
+    with database.session() as session:
+        submissions.check_all(session, ids)
+    first, second, late = (decide(database, submission_id) for submission_id in ids)
+    assert [(d.status, d.amendment) for d in (first, second, late)] == [
+        ("accepted", 1),
+        ("accepted", 2),
+        ("rejected", None),
+    ]
+    assert [(p["path"], "current version is 2" in p["message"]) for p in late.errors] == [("amends.amendment", True)]
+
+
 def test_an_amendment_must_amend_a_filing_of_the_same_entity_and_form(database):
     entity_id = register_committee(database)
     other_id = register_committee(database, "user-other")
@@ -443,6 +463,44 @@ def test_of_two_amendments_of_the_same_version_checked_at_once_one_is_accepted_a
     decided = sorted((decide(database, submission_id) for submission_id in rivals), key=lambda d: d.status)
     assert [(d.status, d.amendment) for d in decided] == [("accepted", 1), ("rejected", None)]
     assert [problem["path"] for problem in decided[1].errors] == ["amends.amendment"]
+
+
+def test_the_events_of_submissions_decided_together_carry_each_its_own_correlation_id(database):
+    entity_id = register_committee(database)
+    treasurer = person(officer_of=[entity_id])
+    ids = [submit(database, treasurer, document("F460", entity_id=entity_id)).submission.submission_id for _ in "ab"]
+    with database.session() as session:
+        submissions.check_all(session, ids, correlation_ids={ids[0]: "request-a", ids[1]: "request-b"})
+    with database.session() as session:
+        envelopes = session.scalars(select(outbox.c.envelope).order_by(outbox.c.id)).all()
+    decided = [
+        (e["type"], e["correlation_id"]) for e in envelopes if e["type"] in ("filing_accepted", "submission_decided")
+    ]
+    assert decided[-4:] == [
+        ("filing_accepted", "request-a"),
+        ("submission_decided", "request-a"),
+        ("filing_accepted", "request-b"),
+        ("submission_decided", "request-b"),
+    ]
+
+
+def test_on_sqlite_too_a_key_stores_one_submission_and_those_decided_together_keep_their_lines(migrated_sqlite):
+    database = migrated_sqlite("filings")
+    entity_id = register_committee(database)
+    treasurer = person(officer_of=[entity_id])
+    report = document("F460", entity_id=entity_id)
+    bodies = [report, report, f460_without_employer_on_an_itemized_contribution(entity_id)]
+    ids = [
+        submit(database, treasurer, body, idempotency_key=f"k-{n}").submission.submission_id
+        for n, body in enumerate(bodies)
+    ]
+    assert submit(database, treasurer, report, idempotency_key="k-0").submission.submission_id == ids[0]
+    with database.session() as session:
+        submissions.check_all(session, ids)
+    decided = [decide(database, submission_id) for submission_id in ids]
+    assert [d.status for d in decided] == ["accepted", "accepted", "rejected"]
+    lines = sum(len(part) for part in report["parts"].values() if isinstance(part, list))
+    assert [count(database, FilingLine, filing_id=d.filing_id) for d in decided[:2]] == [lines, lines]
 
 
 def test_a_large_submission_shows_as_validating_while_it_is_checked(database):

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from cars_shared.messaging_tables import outbox
 from cars_shared.web.auth import Principal
 from filings.domain.forms import form_named
 from filings.domain.forms.declaration import SumOfFields, SumOfLines
@@ -144,3 +145,47 @@ def test_a_long_filing_rejected_after_some_lines_were_written_keeps_none_of_them
     assert (kept.status, rejected.status) == ("accepted", "rejected")
     assert "parts.summary.monetary_contributions" in [problem["path"] for problem in rejected.errors]
     assert schedule_a == {kept.filing_id: 3}
+
+
+def test_submissions_decided_together_keep_each_its_own_lines_decision_and_events(database):
+    """The worker decides the submissions that arrive together in one transaction; each ends as it would alone,
+    whatever comes before or after it: a long one rejected after writing lines undoes only its own.
+    """
+    registration = example("F410")
+    registration["verification"] = {**registration["verification"], "signer_id": TREASURER}
+    with database.session() as session:
+        received = submissions.receive(session, treasurer(), json.dumps(registration).encode())
+    with database.session() as session:
+        committee = submissions.check(session, received.submission.submission_id).entity_id
+    long_with_a_wrong_total = large_f460(committee, submissions.LINES_CHUNK + 500)
+    long_with_a_wrong_total["parts"]["summary"]["monetary_contributions"] = "1.00"
+    documents = [large_f460(committee, 3), large_f460(committee, 2), long_with_a_wrong_total, large_f460(committee, 4)]
+    with database.session() as session:
+        ids = [
+            submissions.receive(session, treasurer(committee), json.dumps(document).encode()).submission.submission_id
+            for document in documents
+        ]
+    with database.session() as session:
+        decided_before = submissions.check(session, ids[1]).decided_at
+
+    with database.session() as session:
+        decided = submissions.check_all(session, ids)
+        assert list(decided) == ids
+
+    with database.session() as session:
+        short, alone, long_one, last = (session.get(Submission, submission_id) for submission_id in ids)
+        schedule_a = dict(
+            session.execute(
+                select(FilingLine.filing_id, func.count())
+                .where(FilingLine.part == "schedule_a")
+                .group_by(FilingLine.filing_id)
+            ).all()
+        )
+        decisions = session.execute(
+            select(outbox.c.envelope).where(outbox.c.event_type == "submission_decided").order_by(outbox.c.id)
+        ).scalars()
+        decided_order = [envelope["payload"]["submission_id"] for envelope in decisions]
+    assert [s.status for s in (short, alone, long_one, last)] == ["accepted", "accepted", "rejected", "accepted"]
+    assert alone.decided_at == decided_before  # decided before: left as it was
+    assert schedule_a == {short.filing_id: 3, alone.filing_id: 2, last.filing_id: 4}
+    assert decided_order[1:] == [ids[1], ids[0], ids[2], ids[3]]  # after the F410's: in the order decided

@@ -42,13 +42,14 @@ def _top_level_values(body: bytes) -> tuple[dict[str, Any], dict[str, Any] | Non
     top: dict[str, Any] = {}
     amends: dict[str, Any] | None = None
     depth, key, amends_key = 0, None, None
-    events = ijson.parse(body)
+    # Events without their paths: only the depth matters here, and a path per event costs more than the reading.
+    events = ijson.basic_parse(body)
     try:
         first = next(events, None)
-        if first is None or first[1] != "start_map":
+        if first is None or first[0] != "start_map":
             raise UnreadableSubmission("body", "The body must be a JSON object: the submission document.")
         depth = 1
-        for _prefix, event, value in events:
+        for event, value in events:
             if event == "map_key":
                 if depth == 1:
                     key = value

@@ -9,17 +9,21 @@ and keeps only the problems.
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, and_, bindparam, case, func, insert, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, SessionTransaction, defer
 
 from cars_shared import outbox
 from cars_shared.events import make_event
+from cars_shared.logging import bound_contextvars
 from filings import SERVICE, handlers, permissions
 from filings.checking import CheckedSubmission, check_submission
 from filings.domain.calendar import filing_date
@@ -40,13 +44,69 @@ from filings.domain.intake import (
     person_signer_problem,
     vendor_signer_problem,
 )
-from filings.domain.registration import changed_fields, registers, stated_record, termination_date
+from filings.domain.registration import (
+    changed_fields,
+    identity_required,
+    may_create_entity,
+    registers,
+    stated_record,
+    termination_date,
+)
 from filings.models import Entity, Filing, FilingLine, Submission
 from filings.permissions import Caller
 from filings.submissions.envelope import UnreadableSubmission, read_envelope
 
 LINES_CHUNK = 1000
 """Line items written per INSERT: memory holds at most this many, however long the filing."""
+LINE_COLUMNS = ("filing_id", "amendment", "part", "line", "data")
+LineRow = tuple[str, int, str, int, dict[str, Any]]
+"""A row of `FilingLine`: filing_id, amendment, part, line and the line's data."""
+INSERT_LINES = text(
+    "INSERT INTO filing_lines (filing_id, amendment, part, line, data) "
+    "SELECT item.filing_id, item.amendment, item.part, item.line, item.data "
+    "FROM json_to_recordset(CAST(:lines AS json)) "
+    "AS item(filing_id text, amendment integer, part text, line integer, data json)"
+)
+"""Rows of `FilingLine` from one JSON array of objects with its columns (PostgreSQL)."""
+SHOWN_VALIDATING_BYTES = 256 * 1024
+"""A submission at least this large (some 800 line items) is shown as validating while it is checked; a smaller
+one is decided within a fraction of a second, so it goes from received straight to its decision."""
+
+
+# Statements of the hot paths, built once: building one (and the key SQLAlchemy finds its compiled form by)
+# costs more than running it. Their values are parameters.
+
+SUBMISSIONS = Submission.__table__.c
+ENTITY_SPACE = select(Entity.__table__.c.space, Entity.__table__.c.created_by).where(
+    Entity.__table__.c.entity_id == bindparam("entity_id")
+)
+"""Two columns, not the entity: nothing else of it is needed to receive a submission."""
+STORE_UNLESS_KEY_USED = {
+    dialect: insert_of(Submission.__table__)
+    .on_conflict_do_nothing(index_elements=[SUBMISSIONS.submitted_by, SUBMISSIONS.idempotency_key])
+    .returning(SUBMISSIONS.submission_id)
+    for dialect, insert_of in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}
+"""Insert a submission unless its submitter already used its Idempotency-Key, by dialect."""
+SUBMISSION_IDS = bindparam("submission_ids", expanding=True)
+BODY_SIZE = func.length(Submission.body)
+"""In bytes, of a bytea (PostgreSQL) or a blob (SQLite)."""
+SMALL_BODIES = select(
+    Submission.submission_id, BODY_SIZE, case((BODY_SIZE < SHOWN_VALIDATING_BYTES, Submission.body))
+).where(Submission.submission_id.in_(SUBMISSION_IDS))
+"""Each submission's size, and its document when smaller than `SHOWN_VALIDATING_BYTES`."""
+LOCKED_WITH_ENTITIES = (
+    select(Submission, Entity)
+    .outerjoin(Entity, Entity.entity_id == Submission.entity_id)
+    .where(Submission.submission_id.in_(SUBMISSION_IDS))
+    .order_by(Submission.submission_id)
+    .options(defer(Submission.body))
+    .with_for_update(of=Submission)
+    .execution_options(populate_existing=True)
+)
+"""The submissions with the entities they name, without their documents, locked (see `_locked_with_entities`)."""
+BODY = select(Submission.body).where(Submission.submission_id == bindparam("submission_id"))
+INSERT_FILINGS = insert(Filing.__table__)
 
 
 class IdempotencyConflict(Exception):
@@ -82,59 +142,61 @@ def receive(
     """
     envelope = read_envelope(body)
     form = FORMS[envelope.form]
-    if envelope.entity_id is None and (envelope.amends_filing_id is not None or not registers(form)):
+    if envelope.entity_id is None and (envelope.amends_filing_id is not None or not may_create_entity(form)):
         raise UnreadableSubmission("entity_id", "Required: only the original of a registration creates an entity.")
     certified = caller.is_vendor and handlers.vendor_certified(session, caller.vendor_id or "")
     permissions.require_may_submit(caller, envelope.entity_id, vendor_certified=certified)
     if webhook_url is not None and not caller.is_vendor:
         raise WebhookNotAllowed()
     space = caller.space
-    if envelope.entity_id is not None and _entity_in_space(session, envelope.entity_id, space, caller) is None:
+    if envelope.entity_id is not None and not _entity_in_space(session, envelope.entity_id, space, caller):
         raise EntityNotFound(envelope.entity_id)
     digest = hashlib.sha256(body).hexdigest()
-    if idempotency_key is not None:
-        earlier = _submitted_with_key(session, caller.subject, idempotency_key)
-        if earlier is not None:
-            return Received(_same_request(earlier, digest, space), replayed=True)
-    submission = Submission(
-        submission_id=str(uuid.uuid4()),
-        space=space,
-        submitted_by=caller.subject,
-        vendor_id=caller.vendor_id,
-        idempotency_key=idempotency_key,
-        request_sha256=digest,
-        status=SubmissionStatus.RECEIVED,
-        form=envelope.form,
-        entity_id=envelope.entity_id,
-        amends_filing_id=envelope.amends_filing_id,
-        amends_amendment=envelope.amends_amendment,
-        webhook_url=webhook_url,
-        received_at=now or datetime.now(UTC),
-        body=body,
-    )
-    try:
-        with session.begin_nested():
-            session.add(submission)
-    except IntegrityError:
-        # The same key sent twice at once: the other request stored it first.
-        earlier = _submitted_with_key(session, caller.subject, idempotency_key) if idempotency_key else None
+    columns = {
+        "submission_id": str(uuid.uuid4()),
+        "space": space,
+        "submitted_by": caller.subject,
+        "vendor_id": caller.vendor_id,
+        "idempotency_key": idempotency_key,
+        "request_sha256": digest,
+        "status": SubmissionStatus.RECEIVED,
+        "form": envelope.form,
+        "entity_id": envelope.entity_id,
+        "amends_filing_id": envelope.amends_filing_id,
+        "amends_amendment": envelope.amends_amendment,
+        "webhook_url": webhook_url,
+        "received_at": now or datetime.now(UTC),
+        "body": body,
+    }
+    if not _stored_unless_key_used(session, columns):
+        # The key was used before, or by a request sent at the same moment that stored it first.
+        earlier = _submitted_with_key(session, caller.subject, idempotency_key or "")
         if earlier is None:
-            raise
+            raise IdempotencyConflict("This Idempotency-Key is being used by another request; try again.")
         return Received(_same_request(earlier, digest, space), replayed=True)
+    submission = Submission(**columns)
     outbox.add(
         session, make_event(SERVICE, "submission_received", {"submission_id": submission.submission_id, "space": space})
     )
     return Received(submission, replayed=False)
 
 
-def _entity_in_space(session: Session, entity_id: str, space: Space, caller: Caller) -> Entity | None:
-    """The entity if the caller may file for it in this space: sandbox entities are the vendor's own."""
-    entity = session.get(Entity, entity_id)
-    if entity is None or entity.space != space:
-        return None
-    if space == Space.SANDBOX and entity.created_by != caller.subject:
-        return None
-    return entity
+def _stored_unless_key_used(session: Session, columns: dict[str, Any]) -> bool:
+    """Insert the submission unless its submitter already used its Idempotency-Key; whether it was inserted.
+
+    One statement: a request sending the same key at the same moment waits for the first one's transaction,
+    then inserts nothing (or inserts, if that one rolled back).
+    """
+    statement = STORE_UNLESS_KEY_USED[session.get_bind().dialect.name]
+    return session.execute(statement, columns).first() is not None
+
+
+def _entity_in_space(session: Session, entity_id: str, space: Space, caller: Caller) -> bool:
+    """Whether the entity exists and the caller may file for it in this space: sandbox entities are the vendor's own."""
+    found = session.execute(ENTITY_SPACE, {"entity_id": entity_id}).first()
+    if found is None or found.space != space:
+        return False
+    return not (space == Space.SANDBOX and found.created_by != caller.subject)
 
 
 def _submitted_with_key(session: Session, submitted_by: str, key: str) -> Submission | None:
@@ -190,25 +252,86 @@ def own_submissions(
 # -- checking and deciding -------------------------------------------------------------------------------
 
 
-class LineWriter:
-    """Writes a filing version's line items as the checker hands them over, `chunk` rows per INSERT."""
+class LineStore:
+    """The line items of the filings decided in one transaction, written `chunk` rows per INSERT.
 
-    def __init__(self, session: Session, filing_id: str, amendment: int, chunk: int = LINES_CHUNK) -> None:
-        self.session, self.filing_id, self.amendment, self.chunk = session, filing_id, amendment, chunk
-        self.rows: list[dict[str, Any]] = []
+    A filing's lines are held while it is checked. Once it is accepted they join those of the filings accepted
+    before it, so that small filings decided together share an INSERT; memory holds at most two chunks.
+    """
 
-    def add(self, part: str, line: int, data: dict[str, Any]) -> None:
-        self.rows.append(
-            {"filing_id": self.filing_id, "amendment": self.amendment, "part": part, "line": line, "data": data}
-        )
-        if len(self.rows) >= self.chunk:
+    def __init__(self, session: Session, chunk: int = LINES_CHUNK) -> None:
+        self.session, self.chunk = session, chunk
+        self.kept: list[LineRow] = []
+
+    def writer(self, filing_id: str, amendment: int) -> LineWriter:
+        return LineWriter(self, filing_id, amendment)
+
+    def keep(self, rows: list[LineRow]) -> None:
+        """Lines of an accepted filing, written with the next chunk."""
+        self.kept.extend(rows)
+        if len(self.kept) >= self.chunk:
             self.flush()
 
     def flush(self) -> None:
-        if self.rows:
-            # Core, not the ORM's bulk path: nothing here needs identity or events, and it is the hot loop.
-            self.session.connection().execute(insert(FilingLine.__table__), self.rows)
+        """Write every line kept so far."""
+        self.write(self.kept)
+        self.kept = []
+
+    def write(self, rows: list[LineRow]) -> None:
+        if not rows:
+            return
+        connection = self.session.connection()
+        if connection.dialect.name == "postgresql":
+            # The whole chunk as one JSON parameter that PostgreSQL splits into rows: binding five parameters per
+            # line (SQLAlchemy's or psycopg2's own multi-row VALUES) costs more than all the rest of storing it.
+            lines = json.dumps(
+                [
+                    {"filing_id": filing_id, "amendment": amendment, "part": part, "line": line, "data": data}
+                    for filing_id, amendment, part, line, data in rows
+                ]
+            )
+            connection.execute(INSERT_LINES, {"lines": lines})
+        else:
+            connection.execute(
+                insert(FilingLine.__table__), [dict(zip(LINE_COLUMNS, row, strict=True)) for row in rows]
+            )
+
+
+class LineWriter:
+    """Takes a filing version's line items as the checker hands them over.
+
+    Fewer than a chunk are only held until the filing is decided: kept with the store's (`keep`) or dropped
+    (`discard`). A longer filing writes each full chunk at once, the first under a savepoint of its own, so that
+    a rejection found later rolls back its lines without undoing the rest of the transaction.
+    """
+
+    def __init__(self, store: LineStore, filing_id: str, amendment: int) -> None:
+        self.store, self.filing_id, self.amendment = store, filing_id, amendment
+        self.rows: list[LineRow] = []
+        self.savepoint: SessionTransaction | None = None
+
+    def add(self, part: str, line: int, data: dict[str, Any]) -> None:
+        self.rows.append((self.filing_id, self.amendment, part, line, data))
+        if len(self.rows) >= self.store.chunk:
+            if self.savepoint is None:
+                self.savepoint = self.store.session.begin_nested()
+            self.store.write(self.rows)
             self.rows = []
+
+    def keep(self) -> None:
+        """Keep every line of the filing: those still held are written with the store's next chunk."""
+        if self.savepoint is None:
+            self.store.keep(self.rows)
+        else:
+            self.store.write(self.rows)
+            self.savepoint.commit()
+        self.rows = []
+
+    def discard(self) -> None:
+        """Drop the lines still held and roll back those written."""
+        self.rows = []
+        if self.savepoint is not None:
+            self.savepoint.rollback()
 
 
 @dataclass
@@ -235,65 +358,143 @@ def error(field: str | None, message: str) -> Problem:
 def check(session: Session, submission_id: str, *, now: datetime | None = None) -> Submission | None:
     """Check a received submission and decide it: accepted with its filing version, or rejected with its problems.
 
-    Run by the worker on submission_received; a submission already decided is left as it is.
+    A submission already decided is left as it is.
     """
-    _show_validating(session, submission_id)
-    submission = session.get(Submission, submission_id, with_for_update=True)
-    if submission is None or submission.status in DECIDED:
-        return submission
-    submission.status = SubmissionStatus.VALIDATING
-    intake = _intake(session, submission)
-    lines = LineWriter(session, intake.filing_id, intake.amendment) if not intake.problems else None
-    # Line items are written as they stream in; a rejection rolls them back to this savepoint.
-    savepoint = session.begin_nested()
-    checked = check_submission(submission.body, on_line=lines.add if lines else None)
-    if lines is not None:
-        lines.flush()
+    return check_all(session, [submission_id], now=now)[submission_id]
+
+
+def check_all(
+    session: Session,
+    submission_ids: list[str],
+    *,
+    correlation_ids: Mapping[str, str] | None = None,
+    now: datetime | None = None,
+) -> dict[str, Submission | None]:
+    """Check and decide received submissions in this transaction, one after the other, as `check` does each.
+
+    Run by the worker on the submission_received events that arrive together. What every submission needs is
+    done once for all of them: reading, locking, and writing their lines, decisions and events. The events of
+    each carry on `correlation_ids[submission_id]` (that of the event asking for its check) when given.
+    """
+    ids = list(dict.fromkeys(submission_ids))
+    bodies = _small_bodies_showing_the_others_validating(session, ids)
+    found = _locked_with_entities(session, ids)
+    decided = Decisions(session, LineStore(session))
+    # The submissions' new statuses are written together at the end (one UPDATE statement for all), not one by
+    # one as the queries in between would otherwise flush them.
+    with session.no_autoflush:
+        for submission_id in ids:
+            submission, entity = found.get(submission_id, (None, None))
+            if submission is None or submission.status in DECIDED:
+                continue
+            if submission.amends_filing_id is not None:
+                # An amendment reads the versions of its filing: those accepted just before it are written first.
+                decided.write_filings()
+            body = bodies.pop(submission_id, None)
+            if body is None:  # a large one, read now: only one at a time is held in memory
+                body = session.scalar(BODY, {"submission_id": submission_id})
+            correlation_id = (correlation_ids or {}).get(submission_id)
+            with bound_contextvars(**({"correlation_id": correlation_id} if correlation_id else {})):
+                _decide(session, submission, entity, body, decided, now or datetime.now(UTC))
+            del body
+    decided.write()
+    return {submission_id: found.get(submission_id, (None, None))[0] for submission_id in ids}
+
+
+@dataclass
+class Decisions:
+    """What the submissions decided in one transaction write, each kind in one statement once all are decided."""
+
+    session: Session
+    lines: LineStore
+    filings: list[dict[str, Any]] = field(default_factory=list)
+    """The rows of the new filing versions."""
+    events: list[dict[str, Any]] = field(default_factory=list)
+    """The events to queue, in the order the submissions were decided."""
+
+    def write_filings(self) -> None:
+        if self.filings:
+            self.session.execute(INSERT_FILINGS, self.filings)
+            self.filings = []
+
+    def write(self) -> None:
+        self.write_filings()
+        self.lines.flush()
+        outbox.add_all(self.session, self.events)
+        self.events = []
+
+
+def _decide(
+    session: Session, submission: Submission, entity: Entity | None, body: bytes, decided: Decisions, now: datetime
+) -> None:
+    """Check one submission and decide it; what it writes joins `decided`."""
+    intake = _intake(session, submission, entity)
+    # Line items are written as they stream in; a rejection rolls back those already written.
+    writer = decided.lines.writer(intake.filing_id, intake.amendment) if not intake.problems else None
+    checked = check_submission(body, on_line=writer.add if writer else None)
     if checked.accepted and not intake.problems:
         intake.problems.extend(_checked_envelope_problems(session, intake, checked))
     errors = [*checked.errors, *intake.problems]
-    now = now or datetime.now(UTC)
     if errors:
-        savepoint.rollback()
-        _reject(session, intake, errors, checked.warnings, now)
+        if writer is not None:
+            writer.discard()
+        decided.events.extend(_reject(session, intake, errors, checked.warnings, now))
     else:
-        savepoint.commit()
-        _accept(session, intake, checked, now)
-    return submission
+        assert writer is not None  # no problem on intake, so its lines were being taken
+        writer.keep()
+        decided.events.extend(_accept(session, intake, checked, now, decided.filings))
 
 
-def _show_validating(session: Session, submission_id: str) -> None:
-    """Show the submission as validating while it is checked (a large filing takes seconds).
+def _locked_with_entities(session: Session, submission_ids: list[str]) -> dict[str, tuple[Submission, Entity | None]]:
+    """The submissions, their rows locked for this transaction (in one order, so that two transactions locking
+    some of the same wait for each other rather than deadlock), each with the entity it names; one query.
 
-    Committed at once on a connection of its own, before this transaction locks the row, so that readers see
-    it before the decision commits. Only on PostgreSQL: SQLite has one writer at a time, and this transaction
-    writes already, so there the status goes from received straight to the decision.
+    Their documents are not read here: see `_small_bodies_showing_the_others_validating`.
     """
+    rows = session.execute(LOCKED_WITH_ENTITIES, {"submission_ids": submission_ids}).all()
+    return {submission.submission_id: (submission, entity) for submission, entity in rows}
+
+
+def _small_bodies_showing_the_others_validating(session: Session, submission_ids: list[str]) -> dict[str, bytes]:
+    """The documents smaller than `SHOWN_VALIDATING_BYTES`, by submission; the larger ones are shown as
+    validating while they are checked (a large filing takes seconds), and read one at a time later.
+
+    A document never changes once received, so it is read before the rows are locked. The validating status
+    is committed at once on a connection of its own, before this transaction locks the rows, so that readers
+    see it before the decision commits. Only on PostgreSQL: SQLite has one writer at a time, and this
+    transaction writes already, so there the status goes from received straight to the decision. A smaller
+    submission goes straight to its decision too, sparing a commit per submission.
+    """
+    rows = session.execute(SMALL_BODIES, {"submission_ids": submission_ids}).all()
+    large = [submission_id for submission_id, _, body in rows if body is None]
     bind = session.get_bind()
-    if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+    if large and isinstance(bind, Engine) and bind.dialect.name == "postgresql":
         with bind.begin() as connection:
             connection.execute(
                 update(Submission)
-                .where(Submission.submission_id == submission_id, Submission.status == SubmissionStatus.RECEIVED)
+                .where(Submission.submission_id.in_(large), Submission.status == SubmissionStatus.RECEIVED)
                 .values(status=SubmissionStatus.VALIDATING)
             )
+    return {submission_id: body for submission_id, _, body in rows if body is not None}
 
 
-def _intake(session: Session, submission: Submission) -> Intake:
-    """Where the new version goes, and the problems found from the envelope as stored on receipt."""
+def _intake(session: Session, submission: Submission, entity: Entity | None) -> Intake:
+    """Where the new version goes, and the problems found from the envelope as stored on receipt.
+
+    `entity` is the one the submission names, if it exists (read with the submission).
+    """
     form = FORMS[submission.form or ""]
     problems: list[Problem] = []
     space = Space(submission.space)
-    entity = None
-    if submission.entity_id is not None:
-        entity = session.get(Entity, submission.entity_id)
-        if entity is None or entity.space != space:
-            problems.append(error("entity_id", f"No filing entity has ID {submission.entity_id}."))
-            entity = None
-        else:
-            found = form_entity_problem(form.code, form.entity_types, entity.entity_type)
-            if found:
-                problems.append(error("form", found))
+    if submission.entity_id is None:
+        entity = None
+    elif entity is None or entity.space != space:
+        problems.append(error("entity_id", f"No filing entity has ID {submission.entity_id}."))
+        entity = None
+    else:
+        found = form_entity_problem(form.code, form.entity_types, entity.entity_type)
+        if found:
+            problems.append(error("form", found))
     if submission.vendor_id is not None and space == Space.PRODUCTION:
         if not handlers.vendor_certified(session, submission.vendor_id):
             problems.append(error(None, "Your software is no longer certified for production filing."))
@@ -352,11 +553,11 @@ def _checked_envelope_problems(session: Session, intake: Intake, checked: Checke
         found = vendor_signer_problem(signer_id, intake.entity.entity_id, role)
         if found:
             problems.append(error("verification.signer_id", found))
-    if registers(intake.form):
+    if intake.entity is None or registers(intake.form):
         stated = stated_record(intake.form, checked.records)
         entity_type = stated.get("entity_type") or (intake.entity.entity_type if intake.entity else None)
         if intake.entity is None and not (stated.get("name") and entity_type):
-            problems.append(error(None, "A registration must state the entity's name and type."))
+            problems.append(error(None, identity_required(intake.form)))
         elif entity_type:
             found = form_entity_problem(intake.form.code, intake.form.entity_types, entity_type)
             if found:
@@ -364,17 +565,24 @@ def _checked_envelope_problems(session: Session, intake: Intake, checked: Checke
     return problems
 
 
-def _reject(session: Session, intake: Intake, errors: list[Problem], warnings: list[Problem], now: datetime) -> None:
+def _reject(
+    session: Session, intake: Intake, errors: list[Problem], warnings: list[Problem], now: datetime
+) -> list[dict[str, Any]]:
+    """Keep only the problems; the event to queue."""
     submission = intake.submission
     submission.status = SubmissionStatus.REJECTED
     submission.errors = [problem.as_dict() for problem in errors]
     submission.warnings = [problem.as_dict() for problem in warnings]
     submission.decided_at = now
-    outbox.add(session, _decided(submission))
+    return [_decided(submission)]
 
 
-def _accept(session: Session, intake: Intake, checked: CheckedSubmission, now: datetime) -> None:
-    """Keep the new version, apply its registration effects and queue the events the space publishes."""
+def _accept(
+    session: Session, intake: Intake, checked: CheckedSubmission, now: datetime, filings: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Keep the new version (its row joins `filings`) and apply its registration effects; the events to queue
+    (what the space publishes).
+    """
     submission, form = intake.submission, intake.form
     events: list[dict[str, Any]] = []
     entity = _registered_entity(session, intake, checked, now, events)
@@ -406,8 +614,9 @@ def _accept(session: Session, intake: Intake, checked: CheckedSubmission, now: d
         warnings=[problem.as_dict() for problem in checked.warnings],
         submission_id=submission.submission_id,
     )
-    session.add(filing)
-    session.flush()
+    # A row for Core, not the object for the unit of work: the version is written once, with those of the
+    # filings decided together, and never changed in this transaction.
+    filings.append({column.key: getattr(filing, column.key) for column in Filing.__table__.columns})
     submission.status = SubmissionStatus.ACCEPTED
     submission.entity_id = entity.entity_id
     submission.filing_id, submission.amendment = filing.filing_id, filing.amendment
@@ -417,10 +626,9 @@ def _accept(session: Session, intake: Intake, checked: CheckedSubmission, now: d
     events.append(_filing_event(filing, entity, checked))
     if terminated_on is not None and terminated:
         events.append(_entity_terminated(entity, filing, terminated_on))
-    if intake.space == Space.PRODUCTION:
-        for event in events:
-            outbox.add(session, event)
-    outbox.add(session, _decided(submission))
+    # Sandbox filings never reach the public or fees: only their decision is published.
+    published = events if intake.space == Space.PRODUCTION else []
+    return [*published, _decided(submission)]
 
 
 def _registered_entity(
@@ -428,9 +636,10 @@ def _registered_entity(
 ) -> Entity:
     """The filing's entity after the registration's effect: created by an original, updated by an amendment."""
     submission, form = intake.submission, intake.form
-    if not registers(form):
-        assert intake.entity is not None  # reports always name their entity (checked on receipt)
+    if intake.entity is not None and not registers(form):
+        # A report, or an amendment of a first report that registered its filer, leaves the entity as it is.
         return intake.entity
+    # Only an original of a form that may create its entity comes here without one (checked on receipt).
     stated = stated_record(form, checked.records)
     if intake.entity is None:
         entity = Entity(

@@ -118,7 +118,9 @@ def submit(idempotency_key: str | None = None, webhook_url: str | None = None) -
 def submission(submission_id: str) -> dict[str, Any]:
     """A submission's status: received, validating, accepted (with its filing) or rejected (with its problems).
 
-    Only its submitter and staff read it.
+    A submission of 256 KiB or more (several hundred line items) shows as validating while it is checked; a
+    smaller one is decided within moments and goes from received straight to accepted or rejected. Only its
+    submitter and staff read it.
     """
     caller = Caller.of(current_principal())
     found = None

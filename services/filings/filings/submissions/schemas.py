@@ -102,7 +102,11 @@ class SubmissionSummaryOut(Schema):
     status = fields.String(
         required=True,
         validate=validate.OneOf([status.value for status in SubmissionStatus]),
-        metadata={"description": "received, validating, accepted or rejected"},
+        metadata={
+            "description": (
+                "received, validating (a submission of 256 KiB or more, while it is checked), accepted or rejected"
+            )
+        },
     )
     form = fields.String(allow_none=True, metadata={"example": "F460"})
     entity_id = fields.String(allow_none=True, metadata={"description": "Set on acceptance for a new registration"})

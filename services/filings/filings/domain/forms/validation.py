@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from filings.domain.forms.declaration import (
@@ -121,6 +121,12 @@ class Envelope:
 
 def is_whole_cents(amount: Decimal) -> bool:
     """Whether `amount` has at most two decimals (trailing zeros do not count)."""
+    if amount.is_finite():
+        try:
+            # Quick for the usual amount; an amount of more digits than the context holds is looked at digit by digit.
+            return amount == amount.quantize(CENT)
+        except InvalidOperation:
+            pass
     _, digits, exponent = amount.as_tuple()
     if not isinstance(exponent, int):
         return False
@@ -276,7 +282,9 @@ class FilingCheck:
                 problem(Level.ERROR, spec.name, f"{spec.label} is required.")
         for spec in rules.amounts:
             amount = values.get(spec.name)
-            for message in () if amount is None else amount_messages(spec, amount):
+            if amount is None or ((amount >= 0 or spec.signed) and is_whole_cents(amount)):
+                continue  # the usual case, told without building a list of messages
+            for message in amount_messages(spec, amount):
                 problem(Level.ERROR, spec.name, message)
                 wrong.add(spec.name)
         if self._period is not None:
@@ -304,7 +312,7 @@ class FilingCheck:
                     problem(rule.level, name, message)
         for rule in rules.at_least:
             value, other = values.get(rule.field), values.get(rule.other)
-            if value is None or other is None or {rule.field, rule.other} & wrong or value >= other:
+            if value is None or other is None or rule.field in wrong or rule.other in wrong or value >= other:
                 continue
             message = (
                 f"{rules.label(rule.field)} ({value}) is less than {_in_sentence(rules.label(rule.other))} ({other})."
