@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -34,9 +33,8 @@ from fees.payments.schemas import (
     RefundIn,
     WebhookOut,
 )
-from fees.staff import handlers as staff_handlers
-from fees.staff.handlers import ActionRefused, Clerk, NotOnFile
-from fees.staff.routes import staff_action
+from fees.staff.handlers import ActionRefused, NotOnFile
+from fees.staff.routes import perform_staff_action, staff_action
 from fees.staff.schemas import EntryOut
 
 log = cars_logging.get_logger(__name__)
@@ -52,7 +50,6 @@ register_problems(
 )
 
 PROVIDER_EXTENSION = "fees.payment_provider"
-ENTITY_ID = re.compile(r"[A-Za-z0-9]{1,20}")
 PAYING_ROLES = frozenset({"officer", "agent"})
 """An entity's officers and agents pay its fees; a viewer only reads its statement."""
 
@@ -236,55 +233,6 @@ def complete_checkout(form: dict[str, Any], reference: str) -> Response:
     return _html(checkout_page.completed(intent.entity_id, intent.amount_cents, paid))
 
 
-def _clerk() -> Clerk:
-    return Clerk(current_principal().user_id, request.remote_addr)
-
-
-def _log(
-    action: str, entity_id: str, target_id: str | None, detail: dict[str, Any], outcome: str, why: str | None
-) -> None:
-    if not ENTITY_ID.fullmatch(entity_id):
-        detail, entity_id = {**detail, "entity_id_given": entity_id[:100]}, None
-    with session_scope() as session:
-        staff_handlers.log_action(
-            session,
-            _clerk(),
-            action,
-            entity_id=entity_id,
-            target_id=target_id,
-            detail=detail,
-            outcome=outcome,
-            outcome_detail=why,
-        )
-
-
-def _perform(action: str, entity_id: str, target_id: str | None, detail: dict[str, Any], use_case: Callable) -> Any:
-    """Run a staff action and its log line in one transaction; a refusal is logged on its own and answered."""
-    clerk = _clerk()
-    try:
-        if not ENTITY_ID.fullmatch(entity_id):
-            raise NotOnFile(f"No account of entity {entity_id} is on file.")
-        with session_scope() as session:
-            result = use_case(session, clerk)
-            staff_handlers.log_action(
-                session,
-                clerk,
-                action,
-                entity_id=entity_id,
-                target_id=target_id or result.id,
-                detail=detail,
-                outcome="done",
-            )
-        return result
-    except IntegrityError as clash:
-        # The same payment recorded (or refunded) at the same moment by someone else: its unique key caught it.
-        _log(action, entity_id, target_id, detail, "refused", "recorded meanwhile")
-        raise Conflict("The account changed meanwhile; reload it and check before trying again.") from clash
-    except (NotOnFile, ActionRefused, Problem) as refusal:
-        _log(action, entity_id, target_id, detail, "refused", str(getattr(refusal, "detail", refusal)))
-        raise
-
-
 @blueprint.route("/v1/entities/<entity_id>/payments", methods=["POST"])
 @protected(blueprint, 403, 404, 409, by_reference=True)
 @staff_action("record_payment")
@@ -298,7 +246,7 @@ def record_payment(body: dict[str, Any], entity_id: str) -> Any:
         "reference": body["reference"],
         "received_on": body["received_on"].isoformat(),
     }
-    return _perform(
+    return perform_staff_action(
         "record_payment",
         entity_id,
         None,
@@ -323,7 +271,7 @@ def record_payment(body: dict[str, Any], entity_id: str) -> Any:
 @blueprint.response(201, EntryOut)
 def refund(body: dict[str, Any], entity_id: str) -> Any:
     """Refund a payment in full, with the reason: its reversal in the ledger."""
-    return _perform(
+    return perform_staff_action(
         "refund_payment",
         entity_id,
         body["entry_id"],

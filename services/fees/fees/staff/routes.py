@@ -94,7 +94,7 @@ def staff_action(action: str) -> Callable[[Callable[..., Any]], Callable[..., An
     return decorate
 
 
-def _perform(
+def perform_staff_action(
     action: str,
     entity_id: str,
     target_id: str | None,
@@ -135,7 +135,7 @@ def _perform(
 def waive(body: dict[str, Any], entity_id: str) -> Any:
     """Waive a late filing fine (lateness not wilful), with the reason; refused once a notice went unanswered."""
     detail = {"item_id": body["item_id"], "reason": body["reason"], "wilful": body["wilful"]}
-    return _perform(
+    return perform_staff_action(
         "waive_fine",
         entity_id,
         body["item_id"],
@@ -159,7 +159,7 @@ def waive(body: dict[str, Any], entity_id: str) -> Any:
 @blueprint.response(201, EntryOut)
 def adjust(body: dict[str, Any], entity_id: str) -> Any:
     """Adjust the account with a reason: against one charge, or as a charge or credit of its own."""
-    return _perform(
+    return perform_staff_action(
         "adjust",
         entity_id,
         body["item_id"],
@@ -183,7 +183,7 @@ def adjust(body: dict[str, Any], entity_id: str) -> Any:
 @blueprint.response(201, EntryOut)
 def reverse(body: dict[str, Any], entity_id: str) -> Any:
     """Correct an entry by reversing it, with the reason (entries are never changed)."""
-    return _perform(
+    return perform_staff_action(
         "reverse_entry",
         entity_id,
         body["entry_id"],
@@ -202,7 +202,7 @@ def reverse(body: dict[str, Any], entity_id: str) -> Any:
 def record_notice(body: dict[str, Any], entity_id: str) -> Any:
     """Record the day a written notice of the filing requirement was sent for a late filing fine."""
     sent_on: date = body["sent_on"]
-    return _perform(
+    return perform_staff_action(
         "record_notice",
         entity_id,
         body["item_id"],
