@@ -24,8 +24,12 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements/test.txt
 run: $(VENV)/.installed
 	$(BIN)/cars-run
 
+# Tests run in TEST_WORKERS processes (each with its own vhosts and databases); those that restart the
+# broker run afterwards on their own.
+TEST_WORKERS ?= 3
 test: $(VENV)/.installed-test servers
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not broker_outage"
+	$(BIN)/pytest -m broker_outage
 
 # The local servers integration tests talk to (RabbitMQ with its management API, PostgreSQL).
 servers:

@@ -280,14 +280,17 @@ def peak_memory_mib(pid: int) -> float:
     return float("nan")
 
 
+def py_spy_path() -> str:
+    return shutil.which("py-spy") or str(BIN / "py-spy")
+
+
 def profile(pid: int, output: Path) -> subprocess.Popen:
     """py-spy sampling a process and its children into collapsed stacks, idle threads included, so that waiting
     shows as well as computing (`--profile`; py-spy must be installed, in the venv or on PATH).
     """
-    py_spy = shutil.which("py-spy") or str(BIN / "py-spy")
     return subprocess.Popen(
         [
-            py_spy,
+            py_spy_path(),
             "record",
             "--pid",
             str(pid),
@@ -410,6 +413,22 @@ def stored_lines(url: str) -> int:
         database.dispose()
 
 
+def relay_passes(url: str) -> tuple[int, int]:
+    """(events published, relay passes that published them): a pass stamps its whole batch with one time."""
+    from sqlalchemy import func, select
+
+    from cars_shared.db import Database
+    from cars_shared.messaging_tables import outbox
+
+    database = Database(url)
+    try:
+        with database.session() as session:
+            published = outbox.c.published_at
+            return tuple(session.execute(select(func.count(published), func.count(published.distinct()))).one())
+    finally:
+        database.dispose()
+
+
 # -- the baseline -----------------------------------------------------------------------------------------
 
 
@@ -514,6 +533,8 @@ def main() -> int:
     args = arguments.parse_args()
     if args.backend != "postgres":
         arguments.error("the filings benchmark needs PostgreSQL (the baseline is a PostgreSQL COPY)")
+    if args.profile and not Path(py_spy_path()).exists():
+        arguments.error("--profile needs py-spy (.venv/bin/pip install py-spy)")
     count = max(1, int(DEFAULT_FILINGS * args.scale))
     from accounts.signing_key import SigningKey
 
@@ -567,6 +588,7 @@ def main() -> int:
             started, answered, ids = submit_all(service.base_url, token, bodies)
             decided, by_status = wait_until_decided(url, ids, service, timeout=60 + count)
             cpu = {name: seconds - cpu_before[name] for name, seconds in service.cpu_seconds().items()}
+            events, passes = relay_passes(url)
             if by_status.get("accepted") != count:
                 raise RuntimeError(f"not every F460 was accepted: {by_status}; {rejections(url, ids)}")
             seconds = decided - started
@@ -579,7 +601,8 @@ def main() -> int:
             print(
                 f"cpu per filing: gateway {cpu['gateway'] / count * 1000:.1f} ms, worker "
                 f"{cpu['worker'] / count * 1000:.1f} ms; "
-                f"worker peak memory {service.worker_peak_memory_mib():.0f} MiB"
+                f"worker peak memory {service.worker_peak_memory_mib():.0f} MiB; "
+                f"outbox relay: {events} events in {passes} passes so far"
             )
             for profiler in profilers:
                 profiler.send_signal(signal.SIGINT)

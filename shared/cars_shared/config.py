@@ -39,11 +39,54 @@ SMTP_URL = declare(
 )
 MAIL_FROM = declare("MAIL_FROM", "CARS <no-reply@cars.sos.ca.gov>", "Sender address of CARS e-mail.")
 PORTAL_URL = declare("PORTAL_URL", "http://127.0.0.1:8000", "Public URL of the portal, used in links sent by e-mail.")
-ELASTICSEARCH_URL = declare("ELASTICSEARCH_URL", "", "Elasticsearch URL; empty selects the embedded search index.")
+ELASTICSEARCH_URL = declare(
+    "ELASTICSEARCH_URL",
+    "",
+    "Elasticsearch 9 URL (credentials may be in it) of the public search index, read and written through the "
+    "alias cars-search; empty selects the embedded search index.",
+)
 SEARCH_INDEX_PATH = declare(
     "SEARCH_INDEX_PATH", "", "File of the embedded search index (default VAR_DIR/search-index.db)."
 )
+FILINGS_PUBLIC_URL = declare(
+    "FILINGS_PUBLIC_URL",
+    "",
+    "Where search reads filings' public API to index filings (default PORTAL_URL/api/filings).",
+)
 BLOB_DIR = declare("BLOB_DIR", "", "Folder of the local blob store for PDFs (default VAR_DIR/blobs).")
+SEARCH_EXPORT_SYNC_ROW_CAP = declare(
+    "SEARCH_EXPORT_SYNC_ROW_CAP",
+    "10000",
+    "Most rows a search export streams at once (GET /api/search/exports.csv or .jsonl); more need an export job.",
+)
+SEARCH_EXPORT_ROW_CAP = declare(
+    "SEARCH_EXPORT_ROW_CAP", "5000000", "Most rows one asynchronous search export job writes."
+)
+SEARCH_EXPORT_KEEP_DAYS = declare(
+    "SEARCH_EXPORT_KEEP_DAYS", "7", "Days a finished search export file is kept for download before it is deleted."
+)
+SEARCH_EXPORT_DIR = declare(
+    "SEARCH_EXPORT_DIR",
+    "",
+    "Folder of finished search export files, shared by the search worker and gateway (default VAR_DIR/exports).",
+)
+BLOB_STORE_URL = declare(
+    "BLOB_STORE_URL",
+    "",
+    "Where PDFs are kept: s3://bucket/prefix for S3-compatible object storage; empty keeps them in BLOB_DIR.",
+)
+S3_ENDPOINT_URL = declare(
+    "S3_ENDPOINT_URL", "", "URL of the S3-compatible server (MinIO, Ceph...); empty: AWS S3 itself."
+)
+S3_REGION = declare("S3_REGION", "", "Region of the S3 bucket; empty: boto3's default (AWS_DEFAULT_REGION).")
+S3_ACCESS_KEY_ID = declare(
+    "S3_ACCESS_KEY_ID",
+    "",
+    "Access key id for the S3 bucket; empty: boto3's own chain (AWS_* variables, instance role).",
+)
+S3_SECRET_ACCESS_KEY = declare(
+    "S3_SECRET_ACCESS_KEY", "", "Secret access key for the S3 bucket (a secret: set it from the deployment's secrets)."
+)
 ACCOUNTS_JWKS_URL = declare(
     "ACCOUNTS_JWKS_URL",
     "http://127.0.0.1:8000/api/accounts/jwks.json",
@@ -108,6 +151,23 @@ NOTIFY_ALERT_SIGNING_KEY_FILE = declare(
     "File holding the alert signing key when NOTIFY_ALERT_SIGNING_KEY is empty; created on first use "
     "(default VAR_DIR/notify-alert-signing-key).",
 )
+NOTIFY_DATA_KEY = declare(
+    "NOTIFY_DATA_KEY",
+    "",
+    "Keys (base64 of 32 bytes, comma-separated, newest first) that encrypt partner webhook signing secrets at rest; "
+    "the first encrypts, every one decrypts.",
+)
+NOTIFY_DATA_KEY_FILE = declare(
+    "NOTIFY_DATA_KEY_FILE",
+    "",
+    "File holding the notify data keys, one a line, newest first; created on first use "
+    "(default VAR_DIR/notify-data-key).",
+)
+NOTIFY_PARTNER_FEED_RETENTION_DAYS = declare(
+    "NOTIFY_PARTNER_FEED_RETENTION_DAYS",
+    "90",
+    "Days public events stay in the partner feed; a cursor older than that is answered 410 Gone.",
+)
 ACCESS_TOKEN_TTL_SECONDS = declare("ACCESS_TOKEN_TTL_SECONDS", "900", "Lifetime of an access token in seconds.")
 LOG_LEVEL = declare("LOG_LEVEL", "INFO", "Log level of every process.")
 PORT = declare("PORT", "8000", "Port of the local front door.")
@@ -120,6 +180,41 @@ HANDLER_BATCH_SIZE = declare(
 )
 WORKER_PREFETCH = declare("WORKER_PREFETCH", "200", "Messages a worker takes from each queue ahead of handling them.")
 WORKER_MAX_WORKERS = declare("WORKER_MAX_WORKERS", "10", "Concurrent handlers per worker process.")
+CORRESPONDENCE_RENDER_PROCESSES = declare(
+    "CORRESPONDENCE_RENDER_PROCESSES",
+    "",
+    "Processes the correspondence worker starts to draw notices issued in bulk (PDFs); empty: one per core.",
+)
+RABBITMQ_MANAGEMENT_URL = declare(
+    "RABBITMQ_MANAGEMENT_URL",
+    "http://127.0.0.1:15672",
+    "RabbitMQ management API through which accounts creates, rotates and deletes feed partners' broker users "
+    "(credentials in it are used when RABBITMQ_MANAGEMENT_USER is empty).",
+)
+RABBITMQ_MANAGEMENT_USER = declare(
+    "RABBITMQ_MANAGEMENT_USER",
+    "",
+    "RabbitMQ administrator that accounts manages feed partners' broker users as; empty: the user in "
+    "RABBITMQ_MANAGEMENT_URL, else AMQP_URI's.",
+)
+RABBITMQ_MANAGEMENT_PASSWORD = declare(
+    "RABBITMQ_MANAGEMENT_PASSWORD",
+    "",
+    "Password of RABBITMQ_MANAGEMENT_USER (a secret: set it from the deployment's secrets); empty: the one in "
+    "RABBITMQ_MANAGEMENT_URL, else AMQP_URI's.",
+)
+PARTNER_AMQP_VHOST = declare(
+    "PARTNER_AMQP_VHOST",
+    "",
+    "RabbitMQ vhost where feed partners' broker users may bind their queues to the cars.public exchange (the "
+    "vhost notify publishes public events on); empty: AMQP_URI's.",
+)
+PARTNER_AMQP_URL = declare(
+    "PARTNER_AMQP_URL",
+    "",
+    "AMQP address (no credentials) given to feed partners with their broker credentials; empty: AMQP_URI's host "
+    "and port with PARTNER_AMQP_VHOST.",
+)
 for _service in SERVICES:
     declare(
         f"{_service.upper()}_DATABASE_URL",

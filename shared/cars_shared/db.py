@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -37,6 +38,12 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_options)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer per file, and a connection waiting for the write lock blocks its whole OS thread.
+        # In a worker, green threads share one OS thread: one that holds the lock while it waits on the network
+        # (a handler fetching over HTTP, a relay awaiting confirms) would never get it back to finish. Sessions of
+        # one process therefore take turns on a lock green threads wait for cooperatively; other processes still
+        # meet the busy timeout. (Made after eventlet's monkey-patching, this lock is a green one.)
+        self._turns: AbstractContextManager[object] = threading.RLock() if url.startswith("sqlite") else nullcontext()
 
     @property
     def is_postgres(self) -> bool:
@@ -45,15 +52,16 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A unit of work: commits when the block ends, rolls back on an exception."""
-        session = self._sessions()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+        with self._turns:
+            session = self._sessions()
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
 
     def ping(self) -> None:
         with self.engine.connect() as connection:

@@ -23,6 +23,8 @@ log = get_logger(__name__)
 EventHandler = Callable[[Session, dict[str, Any]], None]
 BatchHandler = Callable[[Session, list[dict[str, Any]]], None]
 """Handles the new events of a batch as one list, in one transaction (to work on them as a whole)."""
+Relevance = Callable[[dict[str, Any]], bool]
+"""Whether a checked event is any of a handler's business; one that is not is acked without a transaction."""
 
 
 def claim(session: Session, consumer: str, event_ids: list[str]) -> set[str]:
@@ -66,10 +68,13 @@ class EventConsumer:
             log.error("event_parked", queue=queue, error=repr(invalid))
             return None
 
-    def handle_batch(self, consumer: str, queue: str, bodies: list[Any], handler: EventHandler) -> list[str]:
+    def handle_batch(
+        self, consumer: str, queue: str, bodies: list[Any], handler: EventHandler, relevant: Relevance | None = None
+    ) -> list[str]:
         """Handle several events in one transaction; if any fails, each is handled on its own instead.
 
-        Returns one outcome per body, as `handle` does.
+        Returns one outcome per body, as `handle` does, or 'ignored' for an event `relevant` says is none of
+        the handler's business: it is acked without a transaction (doing nothing needs no inbox record).
         """
 
         def each(session: Session, events: list[dict[str, Any]]) -> None:
@@ -77,27 +82,43 @@ class EventConsumer:
                 with bound_contextvars(correlation_id=event["correlation_id"], event_id=str(event["event_id"])):
                     handler(session, event)
 
-        return self._handle_batch(consumer, queue, bodies, each, handler)
+        return self._handle_batch(consumer, queue, bodies, each, handler, relevant)
 
-    def handle_batch_together(self, consumer: str, queue: str, bodies: list[Any], handler: BatchHandler) -> list[str]:
+    def handle_batch_together(
+        self, consumer: str, queue: str, bodies: list[Any], handler: BatchHandler, relevant: Relevance | None = None
+    ) -> list[str]:
         """As `handle_batch`, but `handler` gets the batch's new events as one list, once (none: not called).
 
         Redone event by event after a failure, it gets a list of one event at a time.
         """
-        return self._handle_batch(consumer, queue, bodies, handler, lambda session, event: handler(session, [event]))
+        return self._handle_batch(
+            consumer, queue, bodies, handler, lambda session, event: handler(session, [event]), relevant
+        )
 
     def _handle_batch(
-        self, consumer: str, queue: str, bodies: list[Any], handle_new: BatchHandler, handle_one: EventHandler
+        self,
+        consumer: str,
+        queue: str,
+        bodies: list[Any],
+        handle_new: BatchHandler,
+        handle_one: EventHandler,
+        relevant: Relevance | None,
     ) -> list[str]:
         events = [self._read_or_park(consumer, queue, body) for body in bodies]
+        wanted = [event is not None and (relevant is None or relevant(event)) for event in events]
+        if not any(wanted):
+            return ["parked" if event is None else "ignored" for event in events]
         outcomes: list[str] = []
         try:
             with self.database.session() as session:
-                fresh = claim(session, consumer, [str(event["event_id"]) for event in events if event is not None])
+                claimed = [str(event["event_id"]) for event, want in zip(events, wanted, strict=True) if want]
+                fresh = claim(session, consumer, claimed)
                 new: list[dict[str, Any]] = []
-                for event in events:
+                for event, want in zip(events, wanted, strict=True):
                     if event is None:
                         outcomes.append("parked")
+                    elif not want:
+                        outcomes.append("ignored")
                     elif str(event["event_id"]) not in fresh:
                         log.info("event_duplicate_ignored", event_id=str(event["event_id"]), consumer=consumer)
                         outcomes.append("duplicate")
@@ -110,8 +131,8 @@ class EventConsumer:
         except Exception as exc:  # noqa: BLE001 - the batch is redone event by event, isolating the failure
             log.warning("event_batch_failed", size=len(events), error=repr(exc))
             return [
-                "parked" if event is None else self.handle(consumer, queue, body, handle_one)
-                for body, event in zip(bodies, events, strict=True)
+                "parked" if event is None else self.handle(consumer, queue, body, handle_one) if want else "ignored"
+                for body, event, want in zip(bodies, events, wanted, strict=True)
             ]
         # One line per batch, naming every event and correlation id in it, keeps each traceable cheaply.
         log.info(

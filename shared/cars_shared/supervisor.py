@@ -51,9 +51,19 @@ def port_open(host: str, port: int, timeout: float = 1.0) -> bool:
 
 
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return free_ports(1)[0]
+
+
+def free_ports(count: int) -> list[int]:
+    """`count` distinct ports free on this machine now: all are held open until each is chosen."""
+    probes = [socket.socket() for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
 
 
 def ensure_rabbitmq(amqp_uri: str, wait_seconds: float = 90) -> None:
@@ -134,7 +144,7 @@ class LocalSystem:
             env["SMTP_URL"] = f"smtp://127.0.0.1:{sink_port}"
             self._spawn("smtp-sink", [str(BIN / "cars-smtp-sink"), "--port", str(sink_port)], env)
             self._wait("the mail sink", lambda: port_open("127.0.0.1", sink_port))
-        ports = {service: free_port() for service in SERVICES}
+        ports = dict(zip(SERVICES, free_ports(len(SERVICES)), strict=True))
         self.gateway_urls = {service: f"http://127.0.0.1:{port}" for service, port in ports.items()}
         env["ACCOUNTS_JWKS_URL"] = f"{self.gateway_urls['accounts']}/api/accounts/jwks.json"
         env.setdefault("PORTAL_URL", f"http://127.0.0.1:{self.port}")
@@ -204,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     system = LocalSystem(port=args.port)
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    # Ctrl-C stops the system even when started from a shell or runner that ignores SIGINT in what it starts.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         system.start()
         print(

@@ -16,7 +16,7 @@ from nameko.messaging import QueueConsumer
 from cars_shared.bus import handler_queue_name
 from cars_shared.config import HANDLER_ATTEMPTS, HANDLER_BATCH_SIZE, OUTBOX_POLL_SECONDS, database_url
 from cars_shared.db import Database
-from cars_shared.inbox import EventConsumer
+from cars_shared.inbox import EventConsumer, Relevance
 from cars_shared.parking import ParkingLot
 from cars_shared.relay import ConfirmingPublisher, OutboxRelay
 
@@ -126,7 +126,7 @@ class BatchingEventHandler(EventHandler):
         return result, exc_info
 
 
-def consumes(producer: str, event_type: str, *, together: bool = False) -> Callable:
+def consumes(producer: str, event_type: str, *, together: bool = False, relevant: Relevance | None = None) -> Callable:
     """Mark a worker method `(self, session, event)` as the idempotent handler of an event.
 
     Events arriving together are handled in one transaction (falling back to one at a time if any fails);
@@ -135,6 +135,9 @@ def consumes(producer: str, event_type: str, *, together: bool = False) -> Calla
 
     With `together`, the method is `(self, session, events)` and gets the new events of such a batch as one
     list, to work on them as a whole (one query for all instead of one each); a list of one when redone alone.
+
+    With `relevant`, a predicate of the checked event (it must not raise), the events it says are none of the
+    method's business are acked without a transaction: the method would do nothing with them.
     """
 
     def decorate(method: Callable[[Any, Any, Any], None]) -> Callable:
@@ -144,7 +147,7 @@ def consumes(producer: str, event_type: str, *, together: bool = False) -> Calla
             queue = handler_queue_name(producer, event_type, service, method.__name__)
             consumer = self.store.consumer
             handle = consumer.handle_batch_together if together else consumer.handle_batch
-            return handle(f"{service}.{method.__name__}", queue, bodies, functools.partial(method, self))
+            return handle(f"{service}.{method.__name__}", queue, bodies, functools.partial(method, self), relevant)
 
         batch_size = int(HANDLER_BATCH_SIZE.get())
         return BatchingEventHandler.decorator(producer, event_type, batch_size=batch_size, requeue_on_error=True)(

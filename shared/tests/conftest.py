@@ -11,12 +11,6 @@ from cars_shared.db import Database
 from cars_shared.messaging_tables import metadata
 
 
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "broker_outage: stops and restarts the local RabbitMQ application (disturbs other test runs)"
-    )
-
-
 def messaging_database(url):
     database = Database(url)
     metadata.create_all(database.engine)

@@ -186,6 +186,58 @@ def test_a_batch_of_nothing_new_is_not_handed_over(consumer):
     assert batches == []
 
 
+def test_events_the_handler_has_no_business_with_are_acked_without_a_transaction_or_inbox_record(consumer, pg_database):
+    ours, other, malformed = fee_assessed("1400001"), fee_assessed("9900001"), as_received(fee_assessed("1400002"))
+    malformed["payload"]["due_date"] = "someday"
+    handled = []
+
+    def ours_only(event):
+        return event["payload"]["entity_id"].startswith("14")
+
+    def record(session, event):
+        handled.append(event["event_id"])
+        notify_of(session, event)
+
+    bodies = [as_received(other), as_received(ours), malformed]
+    assert consumer.handle_batch(CONSUMER, QUEUE, bodies, record, relevant=ours_only) == [
+        "ignored",
+        "handled",
+        "parked",
+    ]
+    assert handled == [ours["event_id"]]
+    with pg_database.session() as session:
+        assert list(session.scalars(select(inbox_table.c.event_id))) == [ours["event_id"]]
+
+    class NoDatabase:
+        def session(self):
+            raise AssertionError("a batch of nothing relevant opens no transaction")
+
+    consumer.database = NoDatabase()
+    again = [as_received(fee_assessed("9900002")), as_received(other)]
+    assert consumer.handle_batch_together(CONSUMER, QUEUE, again, handled.append, relevant=ours_only) == [
+        "ignored",
+        "ignored",
+    ]
+    assert handled == [ours["event_id"]]
+
+
+def test_an_irrelevant_event_stays_ignored_when_its_batch_is_redone_one_at_a_time(consumer, pg_database):
+    good, bad, other = fee_assessed("1400001"), fee_assessed("1400002"), fee_assessed("9900001")
+
+    def fails_on_bad(session, event):
+        if event["event_id"] == bad["event_id"]:
+            raise RuntimeError("this one cannot be handled")
+        notify_of(session, event)
+
+    bodies = [as_received(good), as_received(other), as_received(bad)]
+    outcomes = consumer.handle_batch(
+        CONSUMER, QUEUE, bodies, fails_on_bad, relevant=lambda event: event["payload"]["entity_id"] != "9900001"
+    )
+
+    assert outcomes == ["handled", "ignored", "parked"]
+    assert count(pg_database, outbox_table) == 1
+
+
 def test_a_failing_batch_is_undone_and_redone_one_event_at_a_time(consumer, lot, pg_database):
     good, bad = fee_assessed("1400001"), fee_assessed("1400002")
     batches = []

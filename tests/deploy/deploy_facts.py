@@ -13,7 +13,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 SERVICES = sorted(path.parent.name for path in (ROOT / "services").glob("*/pyproject.toml"))
 
 # Services that seal secrets at rest with data keys of their own (<SERVICE>_DATA_KEY).
-SEALING_SERVICES = ("accounts", "filings")
+SEALING_SERVICES = ("accounts", "filings", "notify")
 
 # Variables whose values are secrets: never written in a manifest, only referenced.
 SECRET_VARIABLES = {
@@ -22,6 +22,9 @@ SECRET_VARIABLES = {
     *(f"{s.upper()}_DATA_KEY" for s in SEALING_SERVICES),
     "AMQP_URI",
     "SMTP_URL",
+    "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
+    "RABBITMQ_MANAGEMENT_PASSWORD",
     *(f"{s.upper()}_DATABASE_URL" for s in SERVICES),
 }
 

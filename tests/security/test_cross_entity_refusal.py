@@ -133,6 +133,21 @@ def system(migrated_database, token_mint, tmp_path, monkeypatch):
         )
         notice_id = session.query(DashboardNotice).filter_by(user_id=owner.id).one().id
 
+    from search.index import open_index
+    from search.saved import handlers as saved_handlers
+
+    with databases["search"].session() as session:
+        saved_search = saved_handlers.create_saved_search(
+            session,
+            open_index(),
+            user_id=owner.id,
+            name="Seeded saved search",
+            filters={"q": "seeded"},
+            report=None,
+            schedule="never",
+            now=datetime.now(UTC),
+        )
+
     apps = {}
     for service in SERVICES:
         options = {"database": databases[service], "verifier": token_mint.verifier}
@@ -148,6 +163,7 @@ def system(migrated_database, token_mint, tmp_path, monkeypatch):
         "correspondence_id": letter.id,
         "notice_id": notice_id,
         "link_id": owner_link,
+        "saved_search_id": saved_search.id,
         "owner_id": owner.id,
         "other_id": other.id,
     }
@@ -197,6 +213,7 @@ def concrete(path, seeded):
         "correspondence_id": "correspondence_id",
         "notice_id": "notice_id",
         "link_id": "link_id",
+        "saved_search_id": "saved_search_id",
     }
     return re.sub(
         r"\{(\w+)\}", lambda match: str(seeded[names[match[1]]]) if match[1] in names else str(uuid.uuid4()), path
@@ -257,7 +274,7 @@ def filing_for(entity_id):
 
 def leaked(response, seeded):
     text = response.get_data(as_text=True)
-    names = ("owner_id", "link_id", "notice_id", "correspondence_id", "filing_id", "submission_id")
+    names = ("owner_id", "link_id", "notice_id", "correspondence_id", "filing_id", "submission_id", "saved_search_id")
     return [name for name in names if seeded[name] in text]
 
 
@@ -292,12 +309,15 @@ def test_every_protected_endpoint_refuses_callers_who_are_not_the_entitys(servic
     forged = tampered(other, sub=seeded["owner_id"], roles=["staff", "administrator"])
     operations = list(protected_operations(app, service))
     if service == "search":
-        assert operations == [], f"{service} reads are public"
+        # Searching, reading and exporting are public; only a person's own saved searches and export jobs are not.
+        protected_paths = {path for _method, path, _operation, _document in operations}
         for rule in app.url_map.iter_rules():
             view = app.view_functions[rule.endpoint]
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
             if rule.rule.startswith(f"/api/{service}/") and "openapi" not in rule.rule and "z" not in rule.rule[-2:]:
-                assert getattr(view, "access", None) == "public", f"{rule.rule} is not marked public"
-        return
+                if path not in protected_paths:
+                    assert getattr(view, "access", None) == "public", f"{rule.rule} is neither public nor protected"
+        assert all("/saved-searches" in path or "/exports" in path for path in protected_paths), protected_paths
     assert operations, f"{service} documents no protected operation"
     for method, path, operation, document in operations:
         url, body = with_required_query(concrete(path, seeded), operation), body_for(document, operation, seeded)
@@ -330,6 +350,9 @@ def test_every_protected_endpoint_refuses_callers_who_are_not_the_entitys(servic
             assert response.headers["Content-Type"] == "application/problem+json"
         assert leaked(response, seeded) == [], f"{method.upper()} {path} leaked the entity's data"
     # The seeded data is really there: its officer reads it, so the refusals above are not vacuous.
+    if service == "search":
+        mine = client.get("/api/search/saved-searches", headers={"Authorization": f"Bearer {owner}"})
+        assert seeded["saved_search_id"] in mine.get_data(as_text=True)
     if service == "correspondence":
         mine = client.get("/api/correspondence/mine", headers={"Authorization": f"Bearer {owner}"})
         assert seeded["correspondence_id"] in mine.get_data(as_text=True)

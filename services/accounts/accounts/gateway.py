@@ -30,6 +30,7 @@ from accounts.exceptions import (
     UnknownUser,
     UsernameTaken,
 )
+from accounts.feed_partners import routes as feed_partners_routes
 from accounts.links import routes as links_routes
 from accounts.request_origin import client_address, user_agent
 from accounts.schemas import (
@@ -359,7 +360,13 @@ def create_app(**options: Any) -> Flask:
     options.setdefault("verifier", KeyRingVerifier(ring))
     app = create_gateway(
         "accounts",
-        [blueprint, links_routes.blueprint, vendors_routes.blueprint, audit_routes.blueprint],
+        [
+            blueprint,
+            links_routes.blueprint,
+            vendors_routes.blueprint,
+            audit_routes.blueprint,
+            feed_partners_routes.blueprint,
+        ],
         title="CARS accounts",
         problems=PROBLEMS,
         **options,

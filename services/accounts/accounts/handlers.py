@@ -799,7 +799,16 @@ def link_registrant_to_entity(session: Session, event: dict[str, Any]) -> Entity
     outbox.add(
         session,
         make_event(
-            "accounts", "entity_link_approved", {"user_id": user.id, "entity_id": link.entity_id, "role": OFFICER}
+            "accounts",
+            "entity_link_approved",
+            {
+                "user_id": user.id,
+                "entity_id": link.entity_id,
+                "role": OFFICER,
+                "link_id": link.id,
+                "approval": "registration",
+                "approved_by": user.id,
+            },
         ),
     )
     return link

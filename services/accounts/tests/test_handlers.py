@@ -131,7 +131,14 @@ def test_registrant_becomes_approved_officer_of_the_entity(database):
         "email_verification_requested",
         "entity_link_approved",
     ]
-    assert queued[2].envelope["payload"] == {"user_id": user.id, "entity_id": "1400001", "role": "officer"}
+    assert queued[2].envelope["payload"] == {
+        "user_id": user.id,
+        "entity_id": "1400001",
+        "role": "officer",
+        "link_id": link.id,
+        "approval": "registration",
+        "approved_by": user.id,
+    }
 
 
 def test_linking_the_same_registrant_twice_links_and_publishes_once(database):

@@ -93,8 +93,26 @@ def test_a_request_is_pending_and_announced_until_an_officer_approves_it(databas
         "user_id": agent.user_id,
         "entity_id": entity_id,
         "role": "agent",
+        "link_id": link.id,
+        "approval": "officer",
+        "approved_by": officer.user_id,
     }
     assert audit_actions(database) == ["entity_link_approved"]
+
+
+def test_a_request_staff_approve_is_announced_as_approved_by_staff(database):
+    officer, agent = person(database, "officer1"), person(database, "agent1")
+    clerk = person(database, "clerk1", ("staff",))
+    entity_id = registered_entity(database, officer)
+    link = run(database, handlers.request_link, agent, entity_id, "viewer")
+    run(database, handlers.decide_link, clerk, link.id, True)
+    approved = events_of(database, "entity_link_approved")[-1]
+    assert (approved["user_id"], approved["role"], approved["approval"], approved["approved_by"]) == (
+        agent.user_id,
+        "viewer",
+        "staff",
+        clerk.user_id,
+    )
 
 
 def test_a_request_for_an_unknown_entity_is_refused(database):
@@ -170,6 +188,12 @@ def test_staff_issue_a_code_that_claims_a_migrated_entity_once(database):
         run(database, handlers.request_link, claimant, entity_id, "officer", {"access_code": "AAAA-AAAA-AAAA-AAAA"})
     link = run(database, handlers.request_link, claimant, entity_id, "officer", {"access_code": letter["access_code"]})
     assert link.status == "approved" and link.role == "officer"
+    [approved] = events_of(database, "entity_link_approved")
+    assert (approved["link_id"], approved["approval"], approved["approved_by"]) == (
+        link.id,
+        "access_code",
+        claimant.user_id,
+    )
     with pytest.raises(LinkRuleBroken):
         run(database, handlers.request_link, latecomer, entity_id, "officer", {"access_code": letter["access_code"]})
     assert audit_actions(database) == ["entity_access_codes_issued", "entity_claimed"]

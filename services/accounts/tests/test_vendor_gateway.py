@@ -11,7 +11,7 @@ from accounts.gateway import create_app
 from accounts.signing_key import SigningKey
 from accounts.vendors import handlers as vendor_handlers
 from accounts.vendors.exceptions import VendorNotFound
-from accounts.vendors.models import Vendor, VendorCredential
+from accounts.vendors.models import Vendor, VendorCredential, VendorManager
 from cars_shared.events import make_event
 from cars_shared.events.envelope import read_event
 from cars_shared.messaging_tables import outbox
@@ -82,14 +82,14 @@ def bearer(token):
     return {"Authorization": f"Bearer {token}"}
 
 
-def pass_scenarios(database, vendor_id, passed_at=None):
+def pass_scenarios(database, vendor_id, passed_at=None, scenarios=("original_460", "amended_460")):
     """Filings' report that the vendor's sandbox submissions passed, handled as the worker handles it."""
     passed_at = passed_at or datetime.now(UTC)
     event = read_event(
         make_event(
             "filings",
             "vendor_scenarios_passed",
-            {"vendor_id": vendor_id, "passed_at": passed_at, "scenarios": ["original_460", "amended_460"]},
+            {"vendor_id": vendor_id, "passed_at": passed_at, "scenarios": list(scenarios)},
         )
     )
     with database.session() as session:
@@ -187,12 +187,40 @@ def test_decertifying_stops_existing_credentials_for_production_at_once(client, 
     assert response.json["scopes"] == ["sandbox"]
     assert exchange(client, key_id, secret, "production").status_code == 403
     assert exchange(client, key_id, secret, "sandbox").status_code == 200
-    assert events_of(database, "vendor_certified") == [
-        {"vendor_id": vendor_id, "name": "Acme Filing Software", "certified_by": "staff-1"}
-    ]
-    assert events_of(database, "vendor_decertified") == [
-        {"vendor_id": vendor_id, "decertified_by": "staff-1", "reason": "Failed re-certification."}
-    ]
+    [certified_event] = events_of(database, "vendor_certified")
+    assert {key: certified_event[key] for key in ("vendor_id", "name", "certified_by")} == {
+        "vendor_id": vendor_id,
+        "name": "Acme Filing Software",
+        "certified_by": "staff-1",
+    }
+    [decertified_event] = events_of(database, "vendor_decertified")
+    assert {key: decertified_event[key] for key in ("vendor_id", "decertified_by", "reason", "name")} == {
+        "vendor_id": vendor_id,
+        "decertified_by": "staff-1",
+        "reason": "Failed re-certification.",
+        "name": "Acme Filing Software",
+    }
+
+
+def test_certification_names_the_vendors_managers_and_the_scenarios_it_passed(client, database, person, staff):
+    maker = person()
+    vendor_id = register(client, maker)["vendor"]["vendor_id"]
+    passed_at = datetime(2026, 5, 4, 16, 30, tzinfo=UTC)
+    # The standing pass is the later one, though an older report arrived after it.
+    pass_scenarios(database, vendor_id, passed_at, scenarios=["original_460", "amended_460", "report_497"])
+    pass_scenarios(database, vendor_id, datetime(2026, 4, 1, tzinfo=UTC))
+    with database.session() as session:
+        managers = session.scalars(select(VendorManager.user_id).where(VendorManager.vendor_id == vendor_id)).all()
+    assert certify(client, staff, vendor_id).status_code == 200
+    [event] = events_of(database, "vendor_certified")
+    assert event["manager_ids"] == list(managers) and len(managers) == 1
+    assert datetime.fromisoformat(event["scenarios_passed_at"]) == passed_at
+    assert event["scenarios"] == ["original_460", "amended_460", "report_497"]
+    assert datetime.fromisoformat(event["certified_at"]) > passed_at
+    certify(client, staff, vendor_id, certified=False, reason="Failed re-certification.")
+    [withdrawn] = events_of(database, "vendor_decertified")
+    assert withdrawn["manager_ids"] == list(managers)
+    assert datetime.fromisoformat(withdrawn["decertified_at"]) >= datetime.fromisoformat(event["certified_at"])
 
 
 def test_decertifying_without_a_reason_is_a_422_naming_reason(client, database, person, staff):

@@ -91,7 +91,13 @@ def test_worker_links_the_registrant_once_and_publishes_entity_link_approved(dat
         while received is None and time.monotonic() < deadline:
             time.sleep(0.1)
             received = approvals(connection.channel()).get(no_ack=True)
-    assert received.payload["payload"] == {"user_id": user.id, "entity_id": "1400001", "role": "officer"}
+    payload = received.payload["payload"]
+    assert {key: payload[key] for key in ("user_id", "entity_id", "role", "approval")} == {
+        "user_id": user.id,
+        "entity_id": "1400001",
+        "role": "officer",
+        "approval": "registration",
+    }
     time.sleep(0.5)
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(EntityLink)) == 1

@@ -9,7 +9,15 @@ import tempfile
 from pathlib import Path
 from typing import Protocol
 
-from cars_shared.config import BLOB_DIR, var_path
+from cars_shared.config import (
+    BLOB_DIR,
+    BLOB_STORE_URL,
+    S3_ACCESS_KEY_ID,
+    S3_ENDPOINT_URL,
+    S3_REGION,
+    S3_SECRET_ACCESS_KEY,
+    var_path,
+)
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}(/[A-Za-z0-9][A-Za-z0-9._-]{0,127}){0,7}$")
 
@@ -26,6 +34,10 @@ class BlobAlreadyExists(BlobError):
     """A different content is already stored under the key; blobs are immutable."""
 
 
+class BlobCorrupted(BlobError):
+    """The content under the key no longer matches the SHA-256 recorded when it was stored."""
+
+
 class InvalidBlobKey(BlobError, ValueError):
     """The key is not a relative path of safe segments."""
 
@@ -38,7 +50,7 @@ class BlobStore(Protocol):
         ...
 
     def get(self, key: str) -> bytes:
-        """The content stored under `key` (BlobNotFound if none)."""
+        """The content stored under `key` (BlobNotFound if none; BlobCorrupted if it fails a check kept with it)."""
         ...
 
 
@@ -107,5 +119,18 @@ def blob_dir() -> Path:
 
 
 def configured_blob_store() -> BlobStore:
-    """The blob store the environment configures (the local one is the only kind so far)."""
-    return LocalBlobStore(blob_dir())
+    """The blob store BLOB_STORE_URL names: s3://bucket[/prefix] for object storage, else local files."""
+    url = BLOB_STORE_URL.get().strip()
+    if not url:
+        return LocalBlobStore(blob_dir())
+    # Imported here so a local run never loads boto3.
+    from correspondence.blob_store_s3 import S3BlobStore, S3Location, s3_client
+
+    location = S3Location.from_url(url)
+    client = s3_client(
+        endpoint_url=S3_ENDPOINT_URL.get(),
+        region=S3_REGION.get(),
+        access_key_id=S3_ACCESS_KEY_ID.get(),
+        secret_access_key=S3_SECRET_ACCESS_KEY.get(),
+    )
+    return S3BlobStore(client, location.bucket, location.prefix)

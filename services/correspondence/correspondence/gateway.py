@@ -12,7 +12,7 @@ from cars_shared.logging import get_logger
 from cars_shared.web.app import create_gateway, protected, session_scope
 from cars_shared.web.auth import current_principal
 from cars_shared.web.problems import NotFound, Problem, Unprocessable
-from correspondence import handlers, permissions
+from correspondence import handlers, permissions, rendering
 from correspondence.access_code_letters import routes as access_code_letter_routes
 from correspondence.blob_store import BlobStore, configured_blob_store
 from correspondence.domain.access import Reader
@@ -22,6 +22,7 @@ from correspondence.schemas import (
     ComplianceLetterIn,
     CorrespondenceListOut,
     CorrespondenceOut,
+    IssueProgressOut,
     MineQuery,
     StaffActionListOut,
     StaffActionsQuery,
@@ -136,6 +137,20 @@ def staff_actions(query: dict[str, Any]) -> dict[str, Any]:
     """The staff action log of correspondence (letters issued by staff), newest first."""
     with session_scope() as session:
         return {"items": handlers.staff_actions(session, query["limit"])}
+
+
+@blueprint.route("/staff/issue-progress", methods=["GET"])
+@protected(blueprint, 403, by_reference=True)
+@correspondence_staff_only
+@blueprint.response(200, IssueProgressOut)
+def issue_progress() -> dict[str, Any]:
+    """Per kind of correspondence: how many are waiting for their PDF, could not be drawn, and are issued.
+
+    Notices issued in bulk (the yearly Annual Fee Notices) are recorded first and drawn by the worker's render
+    processes; each is visible to its readers once its PDF is stored.
+    """
+    with session_scope() as session:
+        return {"kinds": rendering.progress(session)}
 
 
 @blueprint.route("/<uuid:correspondence_id>/pdf", methods=["GET"])

@@ -9,20 +9,24 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from cars_shared import outbox
 from cars_shared.config import PORTAL_URL
 from cars_shared.events import make_event
-from correspondence.blob_store import BlobNotFound, BlobStore, sha256_of
+from correspondence.blob_store import BlobCorrupted, BlobNotFound, BlobStore, sha256_of
 from correspondence.domain import (
     annual_fee_notice,
     compliance_letter,
     filing_receipt,
     late_filing_notice,
+    link_approval,
     payment_receipt,
     penalty_notice,
+    vendor_certification,
     waiver_decision,
 )
 from correspondence.domain.access import Reader, may_read
@@ -30,10 +34,11 @@ from correspondence.domain.annual_fee_notice import AnnualFeeNotice
 from correspondence.domain.compliance_letter import ComplianceLetter
 from correspondence.domain.filing_receipt import FilingReceipt
 from correspondence.domain.late_filing_notice import LateFilingNotice
-from correspondence.domain.notice import Notice
+from correspondence.domain.link_approval import LinkApproval
 from correspondence.domain.numbering import correspondence_number
 from correspondence.domain.payment_receipt import PaymentReceipt
 from correspondence.domain.penalty_notice import PenaltyNotice
+from correspondence.domain.vendor_certification import VendorCertification, VendorCertificationWithdrawal
 from correspondence.domain.waiver_decision import WaiverDecision
 from correspondence.models import (
     Correspondence,
@@ -47,8 +52,10 @@ from correspondence.pdf import annual_fee_notice as pdf_annual_fee_notice
 from correspondence.pdf import compliance_letter as pdf_compliance_letter
 from correspondence.pdf import filing_receipt as pdf_filing_receipt
 from correspondence.pdf import late_filing_notice as pdf_late_filing_notice
+from correspondence.pdf import link_approval as pdf_link_approval
 from correspondence.pdf import payment_receipt as pdf_payment_receipt
 from correspondence.pdf import penalty_notice as pdf_penalty_notice
+from correspondence.pdf import vendor_certification as pdf_vendor_certification
 from correspondence.pdf import waiver_decision as pdf_waiver_decision
 
 # Letters are dated, and numbered by year, in the Division's own time zone.
@@ -63,17 +70,27 @@ class DocumentUnavailable(Exception):
 
 def next_number(session: Session, year: int) -> str:
     """The next correspondence number of `year`; the counter row is locked until the transaction ends."""
-    sequence = session.scalar(
+    return next_numbers(session, year, 1)[0]
+
+
+def next_numbers(session: Session, year: int, count: int) -> list[str]:
+    """The next `count` correspondence numbers of `year`, in one statement; the counter row stays locked."""
+    counting = (
         update(CorrespondenceCounter)
         .where(CorrespondenceCounter.year == year)
-        .values(last_sequence=CorrespondenceCounter.last_sequence + 1)
+        .values(last_sequence=CorrespondenceCounter.last_sequence + count)
         .returning(CorrespondenceCounter.last_sequence)
     )
-    if sequence is None:
-        # First number of the year; a concurrent first insert fails on the key and the event is retried.
-        session.execute(insert(CorrespondenceCounter).values(year=year, last_sequence=1))
-        sequence = 1
-    return correspondence_number(year, sequence)
+    last = session.scalar(counting)
+    if last is None:
+        # The year's first numbers: concurrent batches (the yearly run) all get here, so the counter row is
+        # created by whichever comes first and the others wait for it rather than fail on its key.
+        first_of_year = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[session.get_bind().dialect.name]
+        session.execute(
+            first_of_year(CorrespondenceCounter).values(year=year, last_sequence=0).on_conflict_do_nothing()
+        )
+        last = session.scalar(counting)
+    return [correspondence_number(year, sequence) for sequence in range(last - count + 1, last + 1)]
 
 
 @dataclass(frozen=True)
@@ -107,6 +124,17 @@ WAIVER_DECISION = Template(
 COMPLIANCE_LETTER = Template(
     compliance_letter.KIND, pdf_compliance_letter.TEMPLATE_VERSION, pdf_compliance_letter.render_compliance_letter
 )
+LINK_APPROVAL = Template(link_approval.KIND, pdf_link_approval.TEMPLATE_VERSION, pdf_link_approval.render_link_approval)
+VENDOR_CERTIFICATION = Template(
+    vendor_certification.KIND,
+    pdf_vendor_certification.TEMPLATE_VERSION,
+    pdf_vendor_certification.render_vendor_certification,
+)
+VENDOR_CERTIFICATION_WITHDRAWAL = Template(
+    vendor_certification.WITHDRAWAL_KIND,
+    pdf_vendor_certification.WITHDRAWAL_TEMPLATE_VERSION,
+    pdf_vendor_certification.render_vendor_certification_withdrawal,
+)
 
 
 def issue(
@@ -115,11 +143,13 @@ def issue(
     *,
     cause: str,
     template: Template,
-    entity_id: str,
-    compose: Callable[[str, date], Notice | AnnualFeeNotice],
+    entity_id: str | None,
+    compose: Callable[[str, date], Any],
+    user_id: str | None = None,
 ) -> Correspondence:
-    """Compose, render, store and record one notice to an entity, once per cause; queue correspondence_issued.
+    """Compose, render, store and record one notice, once per cause; queue correspondence_issued.
 
+    It is addressed to an entity (every person linked to it reads it) or, with `user_id`, to that person alone.
     `compose(number, issued_on)` gives the notice's wording. A cause already recorded returns its correspondence
     untouched: issued correspondence is never rendered again.
     """
@@ -140,7 +170,7 @@ def issue(
         kind=template.kind,
         title=notice.title,
         entity_id=entity_id,
-        user_id=None,
+        user_id=user_id,
         template_version=template.version,
         blob_key=blob_key,
         sha256=digest,
@@ -421,6 +451,120 @@ def grant_entity_access(session: Session, event: dict[str, Any]) -> EntityAccess
     return access
 
 
+def issue_link_approval(session: Session, event: dict[str, Any], blobs: BlobStore) -> Correspondence:
+    """Write to the one person whose link to an entity was approved, once per approval."""
+    link = event["payload"]
+    entity_name = entity_name_of(session, link["entity_id"])
+    return issue(
+        session,
+        blobs,
+        cause=link_approval.cause_of_link_approval(str(event["event_id"])),
+        template=LINK_APPROVAL,
+        # Addressed to the person alone: the entity's other members do not read it.
+        entity_id=None,
+        user_id=link["user_id"],
+        compose=lambda number, issued_on: LinkApproval(
+            number=number,
+            issued_on=issued_on,
+            user_id=link["user_id"],
+            entity_id=link["entity_id"],
+            entity_name=entity_name,
+            role=link["role"],
+            approval=link.get("approval"),
+            approved_at=occurred_at(event),
+            link_id=link.get("link_id"),
+            portal_url=PORTAL_URL.get(),
+        ),
+    )
+
+
+def issue_vendor_certification(session: Session, event: dict[str, Any], blobs: BlobStore) -> list[Correspondence]:
+    """Write to each person who manages the certified vendor, one letter each, once per certification."""
+    vendor = event["payload"]
+    certified_at = vendor.get("certified_at") or occurred_at(event)
+    return issue_to_vendor_managers(
+        session,
+        blobs,
+        event,
+        template=VENDOR_CERTIFICATION,
+        cause_of=vendor_certification.cause_of_certification,
+        compose=lambda number, issued_on, manager_id: VendorCertification(
+            number=number,
+            issued_on=issued_on,
+            user_id=manager_id,
+            vendor_id=vendor["vendor_id"],
+            vendor_name=vendor["name"],
+            certified_at=certified_at,
+            certified_by=vendor["certified_by"],
+            scenarios_passed_at=vendor.get("scenarios_passed_at"),
+            scenarios=tuple(vendor.get("scenarios") or ()),
+            portal_url=PORTAL_URL.get(),
+        ),
+    )
+
+
+def issue_vendor_certification_withdrawal(
+    session: Session, event: dict[str, Any], blobs: BlobStore
+) -> list[Correspondence]:
+    """Write to each person who manages the vendor that its certification was withdrawn, once per withdrawal."""
+    vendor = event["payload"]
+    withdrawn_at = vendor.get("decertified_at") or occurred_at(event)
+    return issue_to_vendor_managers(
+        session,
+        blobs,
+        event,
+        template=VENDOR_CERTIFICATION_WITHDRAWAL,
+        cause_of=vendor_certification.cause_of_withdrawal,
+        compose=lambda number, issued_on, manager_id: VendorCertificationWithdrawal(
+            number=number,
+            issued_on=issued_on,
+            user_id=manager_id,
+            vendor_id=vendor["vendor_id"],
+            vendor_name=vendor.get("name"),
+            withdrawn_at=withdrawn_at,
+            withdrawn_by=vendor["decertified_by"],
+            reason=vendor["reason"],
+            portal_url=PORTAL_URL.get(),
+        ),
+    )
+
+
+def issue_to_vendor_managers(
+    session: Session,
+    blobs: BlobStore,
+    event: dict[str, Any],
+    *,
+    template: Template,
+    cause_of: Callable[[str, str], str],
+    compose: Callable[[str, date, str], Any],
+) -> list[Correspondence]:
+    """One letter to each distinct manager named by a vendor event (`manager_ids`), addressed to that person alone;
+    `cause_of(event_id, manager_id)` keeps it once per event and person, `compose(number, issued_on, manager_id)`
+    words it."""
+    return [
+        issue(
+            session,
+            blobs,
+            cause=cause_of(str(event["event_id"]), manager_id),
+            template=template,
+            entity_id=None,
+            user_id=manager_id,
+            compose=lambda number, issued_on, manager_id=manager_id: compose(number, issued_on, manager_id),
+        )
+        for manager_id in _distinct(event["payload"].get("manager_ids") or [])
+    ]
+
+
+def occurred_at(event: dict[str, Any]) -> datetime:
+    """When the event's producer says it happened."""
+    moment = event["occurred_at"]
+    return moment if isinstance(moment, datetime) else datetime.fromisoformat(str(moment))
+
+
+def _distinct(user_ids: list[str]) -> list[str]:
+    return list(dict.fromkeys(user_ids))
+
+
 def withdraw_entity_access(session: Session, event: dict[str, Any]) -> None:
     """Project accounts' revoked link: the user no longer reads the entity's correspondence."""
     link = event["payload"]
@@ -518,6 +662,8 @@ def document_of(correspondence: Correspondence, blobs: BlobStore) -> bytes:
         document = blobs.get(correspondence.blob_key)
     except BlobNotFound as missing:
         raise DocumentUnavailable(f"the PDF of {correspondence.number} is missing") from missing
+    except BlobCorrupted as damaged:
+        raise DocumentUnavailable(f"the PDF of {correspondence.number} fails its integrity check") from damaged
     if sha256_of(document) != correspondence.sha256:
         raise DocumentUnavailable(f"the PDF of {correspondence.number} fails its integrity check")
     return document

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from cars_shared.db_types import UtcDateTime
@@ -88,3 +89,27 @@ class StaffActionLogEntry(Base):
     correspondence_id: Mapped[str] = mapped_column(String(36), index=True)
     entity_id: Mapped[str | None] = mapped_column(String(20), index=True)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class PendingNotice(Base):
+    """A notice numbered and dated by its cause's handler, waiting for a render process to draw and issue it.
+
+    Rendering moves it into `correspondence`, with its PDF stored and its correspondence_issued event queued in
+    the same transaction; until then no reader sees it. A render process holds it until `claimed_until`.
+    """
+
+    __tablename__ = "pending_notices"
+
+    correspondence_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(60), index=True)
+    entity_id: Mapped[str | None] = mapped_column(String(20))
+    user_id: Mapped[str | None] = mapped_column(String(64))
+    cause: Mapped[str] = mapped_column(String(200), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    correlation_id: Mapped[str | None] = mapped_column(String(200))
+    claimed_by: Mapped[str | None] = mapped_column(String(36), index=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)

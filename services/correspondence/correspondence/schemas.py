@@ -91,3 +91,16 @@ class StaffActionOut(Schema):
 
 class StaffActionListOut(Schema):
     items = fields.List(fields.Nested(StaffActionOut), required=True)
+
+
+class KindProgressOut(Schema):
+    kind = fields.String(required=True, metadata={"example": "annual_fee_notice"})
+    pending = fields.Integer(required=True, metadata={"description": "Recorded, waiting for its PDF to be drawn."})
+    failed = fields.Integer(
+        required=True, metadata={"description": "Could not be drawn after every attempt; see the worker's log."}
+    )
+    issued = fields.Integer(required=True, metadata={"description": "Issued with its PDF stored."})
+
+
+class IssueProgressOut(Schema):
+    kinds = fields.List(fields.Nested(KindProgressOut), required=True)

@@ -1,5 +1,7 @@
 """The correspondence worker: thin nameko entrypoints over the handlers."""
 
+import subprocess
+import sys
 from typing import Any
 
 from nameko.extensions import DependencyProvider
@@ -7,7 +9,7 @@ from nameko.timer import timer
 from sqlalchemy.orm import Session
 
 from cars_shared.worker import ServiceStore, consumes
-from correspondence import handlers
+from correspondence import handlers, rendering
 from correspondence.access_code_letters import handlers as access_code_letters
 from correspondence.blob_store import BlobStore, configured_blob_store
 
@@ -25,14 +27,47 @@ class Blobs(DependencyProvider):
         return self.blobs
 
 
+class RenderProcesses(DependencyProvider):
+    """The processes that draw notices issued in bulk (`correspondence.rendering`), running while the worker runs."""
+
+    # How long a render process may take to finish its claim when the worker stops.
+    STOP_SECONDS = 10
+
+    def setup(self) -> None:
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def start(self) -> None:
+        command = [sys.executable, "-m", "correspondence.rendering"]
+        self.processes = [subprocess.Popen(command) for _ in range(rendering.render_process_count())]
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=self.STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.processes = []
+
+    def kill(self) -> None:
+        self.stop()
+
+    def get_dependency(self, worker_ctx: Any) -> list[int]:
+        return [process.pid for process in self.processes]
+
+
 class CorrespondenceWorker:
     name = "correspondence"
     store = ServiceStore("correspondence")
     blobs = Blobs()
+    renderers = RenderProcesses()
 
-    @consumes("fees", "fee_assessed")
-    def on_fee_assessed(self, session: Session, event: dict[str, Any]) -> None:
-        handlers.issue_annual_fee_notice(session, event, self.blobs)
+    @consumes("fees", "fee_assessed", together=True)
+    def on_fee_assessed(self, session: Session, events: list[dict[str, Any]]) -> None:
+        # The yearly run sends these by the hundred thousand: recorded here, drawn by the render processes.
+        rendering.record_annual_fee_notices(session, events)
 
     @consumes("fees", "penalty_assessed")
     def on_penalty_assessed(self, session: Session, event: dict[str, Any]) -> None:
@@ -69,6 +104,15 @@ class CorrespondenceWorker:
     @consumes("accounts", "entity_link_approved")
     def on_entity_link_approved(self, session: Session, event: dict[str, Any]) -> None:
         handlers.grant_entity_access(session, event)
+        handlers.issue_link_approval(session, event, self.blobs)
+
+    @consumes("accounts", "vendor_certified")
+    def on_vendor_certified(self, session: Session, event: dict[str, Any]) -> None:
+        handlers.issue_vendor_certification(session, event, self.blobs)
+
+    @consumes("accounts", "vendor_decertified")
+    def on_vendor_decertified(self, session: Session, event: dict[str, Any]) -> None:
+        handlers.issue_vendor_certification_withdrawal(session, event, self.blobs)
 
     @consumes("accounts", "entity_link_role_changed")
     def on_entity_link_role_changed(self, session: Session, event: dict[str, Any]) -> None:

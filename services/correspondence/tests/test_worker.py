@@ -9,7 +9,7 @@ from cars_shared.inbox import EventConsumer
 from cars_shared.parking import ParkingLot
 from cars_shared.worker import Store
 from correspondence.blob_store import LocalBlobStore
-from correspondence.models import Correspondence, EntityAccess
+from correspondence.models import Correspondence, EntityAccess, PendingNotice
 from correspondence.worker import CorrespondenceWorker
 
 
@@ -29,8 +29,9 @@ def test_a_redelivered_fee_assessed_message_is_handled_once(worker, database, fe
     body = fee_assessed(as_received=False)
     assert worker.on_fee_assessed([body]) == ["handled"]
     assert worker.on_fee_assessed([body]) == ["duplicate"]
+    # Annual Fee Notices are drawn by the render processes (tests/test_bulk_issue.py); here one is recorded.
     with database.session() as session:
-        assert session.scalar(select(func.count()).select_from(Correspondence)) == 1
+        assert session.scalar(select(func.count()).select_from(PendingNotice)) == 1
 
 
 def test_entity_link_approved_message_grants_access(worker, database, link_approved):

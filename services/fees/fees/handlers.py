@@ -67,6 +67,7 @@ def record_registration(session: Session, event: dict[str, Any], today: date | N
         # Only a termination was known: the registration's name and type are the record's.
         entity.name, entity.entity_type, entity.name_amendment = registered["name"], registered["entity_type"], 0
     entity.registered_on = registered["registered_on"]
+    entity.registration_form = registered.get("registration_form") or entity.registration_form
     entity.updated_at = now
     session.flush()
     assess_fee_on_registration(session, entity, cause_event_id=str(event["event_id"]))
@@ -182,7 +183,7 @@ def charge_annual_fee(
 def assess_fee_on_registration(session: Session, entity: Entity, cause_event_id: str | None) -> LedgerEntry | None:
     """Charge a newly registered entity the fee of its first year, once per entity and year."""
     assert entity.registered_on is not None
-    fee = fee_on_registration(entity.entity_type, entity.registered_on)
+    fee = fee_on_registration(entity.entity_type, entity.registered_on, registration_form=entity.registration_form)
     if fee is None:
         return None
     existing = ledger.opening_entry(session, entity.entity_id, ANNUAL_FEE, str(fee.fee_year))
@@ -199,7 +200,7 @@ def assess_this_years_fee(
     A registration of an earlier year arriving late (after a backlog) would otherwise miss the year's run.
     """
     today = today or california_today()
-    fee_entity = FeeEntity(entity.entity_type, entity.registered_on, entity.terminated_on)
+    fee_entity = FeeEntity(entity.entity_type, entity.registered_on, entity.terminated_on, entity.registration_form)
     if not owes_yearly_fee(fee_entity, today.year):
         return None
     if ledger.opening_entry(session, entity.entity_id, ANNUAL_FEE, str(today.year)) is not None:
@@ -294,7 +295,8 @@ def accrue_fine(
 def _open_fine(session: Session, late: dict[str, Any], today: date, cause_event_id: str) -> LateFilingFine:
     """The first entry of a late filing fine, with the fine's bookkeeping row."""
     arrived = late["filing_id"] is not None
-    amount = late_filing.fine_for(late_filing.rule_on(late["due_on"]), late["days_late"], None)
+    reported = late_filing.reported_cents(late.get("reported_amount")) if arrived else None
+    amount = late_filing.fine_for(late_filing.rule_on(late["due_on"]), late["days_late"], reported)
     fine = LateFilingFine(
         entity_id=late["entity_id"],
         entity_name=late["entity_name"],
@@ -306,7 +308,7 @@ def _open_fine(session: Session, late: dict[str, Any], today: date, cause_event_
         days_late=late["days_late"],
         filing_id=late["filing_id"],
         filed_on=late["due_on"] + timedelta(days=late["days_late"]) if arrived else None,
-        reported_amount_cents=None,
+        reported_amount_cents=reported,
         accrued_cents=amount.amount_cents,
         status=FineStatus.FINAL if arrived else FineStatus.ACCRUING,
         updated_at=datetime.now(UTC),
@@ -336,7 +338,8 @@ def _open_fine(session: Session, late: dict[str, Any], today: date, cause_event_
 
 def assess_late_filing(session: Session, event: dict[str, Any], today: date | None = None) -> LateFilingFine | None:
     """Charge the late filing fine filings reported: opened when first found late, accrued as lateness grows,
-    settled at the final days late once the filing arrives. Once per (entity, form, period).
+    settled at the final days late once the filing arrives (capped at the greater of the amount it reports and
+    the minimum cap). Once per (entity, form, period).
     """
     late = event["payload"]
     today = today or california_today()
@@ -354,6 +357,7 @@ def assess_late_filing(session: Session, event: dict[str, Any], today: date | No
         fine.filing_id = late["filing_id"]
         fine.filed_on = fine.due_on + timedelta(days=late["days_late"])
         fine.days_late = late["days_late"]
+        fine.reported_amount_cents = late_filing.reported_cents(late.get("reported_amount"))
         if fine.status == FineStatus.WAIVED:
             return fine
         fine.status = FineStatus.FINAL

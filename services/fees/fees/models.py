@@ -38,6 +38,8 @@ class Entity(Base):
     registered_on: Mapped[date | None] = mapped_column(Date, index=True)
     """None until entity_registered arrives (an update or termination may come first)."""
     terminated_on: Mapped[date | None] = mapped_column(Date)
+    registration_form: Mapped[str | None] = mapped_column(String(10))
+    """The form that put the entity on file (a registration, or a first report); None when not stated."""
     name_amendment: Mapped[int | None] = mapped_column(Integer)
     """The registration amendment the name comes from (0: the original), so an older one never overwrites it."""
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

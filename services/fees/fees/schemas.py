@@ -13,6 +13,15 @@ class AnnualFeeRuleOut(Schema):
     committee_types = fields.List(fields.String(), required=True)
     lobbying_types = fields.List(fields.String(), required=True)
     exempt_next_year_from_month = fields.Integer(required=True)
+    report_only_registrations = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "Forms putting a lobbying entity on file without registering it: no fee."},
+    )
+    due_on_business_day = fields.Boolean(
+        required=True,
+        metadata={"description": "A due date on a weekend or state holiday moves to the next business day."},
+    )
 
 
 class LatePaymentRuleOut(Schema):

@@ -1,4 +1,5 @@
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -24,6 +25,7 @@ def _registered(
     entity_type="recipient_committee",
     *,
     name=None,
+    registration_form=None,
     as_received=True,
 ):
     payload = {
@@ -34,6 +36,8 @@ def _registered(
         "registered_on": registered_on,
         "filing_id": "filing-1",
     }
+    if registration_form is not None:
+        payload["registration_form"] = registration_form
     return _received(make_event("filings", "entity_registered", payload), as_received)
 
 
@@ -68,6 +72,7 @@ def _late(
     form="F460",
     period=(date(2026, 1, 1), date(2026, 6, 30)),
     *,
+    reported_amount=None,
     as_received=True,
 ):
     payload = {
@@ -81,6 +86,8 @@ def _late(
         "days_late": days_late,
         "filing_id": filing_id,
     }
+    if reported_amount is not None:
+        payload["reported_amount"] = Decimal(reported_amount)
     return _received(make_event("filings", "filing_late", payload), as_received)
 
 

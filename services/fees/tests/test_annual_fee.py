@@ -1,3 +1,4 @@
+import dataclasses
 from datetime import date
 
 import pytest
@@ -28,7 +29,8 @@ def test_new_committee_owes_fifty_dollars_within_fifteen_days_of_registering():
 
 def test_fifteen_days_after_registering_crosses_february_of_a_leap_year():
     assert fee_on_registration(COMMITTEE, date(2028, 2, 20)).due_on == date(2028, 3, 6)
-    assert fee_on_registration(COMMITTEE, date(2027, 2, 20)).due_on == date(2027, 3, 7)
+    # March 7, 2027 is a Sunday: due the Monday after.
+    assert fee_on_registration(COMMITTEE, date(2027, 2, 20)).due_on == date(2027, 3, 8)
 
 
 def test_registering_on_leap_day_charges_that_year():
@@ -55,7 +57,49 @@ def test_filers_that_are_not_committees_or_lobbying_entities_owe_no_fee(entity_t
 def test_each_later_year_is_due_january_fifteen():
     assert owes_yearly_fee(committee(date(2025, 3, 2)), 2026)
     assert yearly_fee(2026, date(2026, 1, 1)).due_on == date(2026, 1, 15)
-    assert usual_due_date(2028) == date(2028, 1, 15)
+    assert usual_due_date(2027) == date(2027, 1, 15)
+
+
+@pytest.mark.parametrize(
+    ("fee_year", "due_on"),
+    [
+        (2028, date(2028, 1, 18)),  # Saturday the 15th; Monday the 17th is Martin Luther King Jr. Day.
+        (2029, date(2029, 1, 16)),  # Monday the 15th is Martin Luther King Jr. Day itself.
+        (2033, date(2033, 1, 18)),  # Saturday the 15th; Monday the 17th is Martin Luther King Jr. Day.
+        (2034, date(2034, 1, 17)),  # Sunday the 15th; Monday the 16th is Martin Luther King Jr. Day.
+        (2032, date(2032, 1, 15)),  # A Thursday of a leap year: not moved.
+    ],
+)
+def test_january_fifteen_on_a_weekend_or_holiday_moves_to_the_next_business_day(fee_year, due_on):
+    assert usual_due_date(fee_year) == due_on
+    assert yearly_fee(fee_year, date(fee_year, 1, 2)).due_on == due_on
+
+
+def test_fifteen_days_after_registering_moves_past_a_holiday_weekend():
+    # Registered Friday, November 12, 2027: the 27th is the Saturday after Thanksgiving.
+    assert fee_on_registration(COMMITTEE, date(2027, 11, 12)).due_on == date(2027, 11, 29)
+    # Registered January 28, 2027: February 12 is Lincoln Day (a Friday), then Presidents' Day weekend.
+    assert fee_on_registration(COMMITTEE, date(2027, 1, 28)).due_on == date(2027, 2, 16)
+
+
+def test_a_rule_may_keep_due_dates_on_weekends():
+    kept = dataclasses.replace(FEE_SCHEDULE[0], due_on_business_day=False)
+    assert yearly_fee(2028, date(2028, 1, 2), (kept,)).due_on == date(2028, 1, 15)
+
+
+def test_a_lobbyist_employer_that_registers_owes_the_fee():
+    assert fee_on_registration("lobbyist_employer", date(2026, 5, 1), registration_form="F603").amount_cents == 5000
+    assert owes_yearly_fee(FeeEntity("lobbyist_employer", date(2025, 5, 1), registration_form="F603"), 2026)
+
+
+@pytest.mark.parametrize("entity_type", ["lobbyist_employer", "lobbying_coalition"])
+def test_an_employer_that_only_hires_a_firm_and_files_form_635_owes_no_fee(entity_type):
+    assert fee_on_registration(entity_type, date(2026, 5, 1), registration_form="F635") is None
+    assert not owes_yearly_fee(FeeEntity(entity_type, date(2025, 5, 1), registration_form="F635"), 2026)
+
+
+def test_a_committee_owes_the_fee_whatever_form_put_it_on_file():
+    assert fee_on_registration(COMMITTEE, date(2026, 5, 1), registration_form="F410").amount_cents == 5000
 
 
 @pytest.mark.parametrize("registered_on", [date(2025, 10, 1), date(2025, 11, 15), date(2025, 12, 31)])
@@ -90,7 +134,8 @@ def test_an_entity_terminated_during_the_year_owes_that_year():
 
 def test_a_year_assessed_after_january_fifteen_is_due_fifteen_days_later():
     assert yearly_fee(2026, date(2026, 1, 15)).due_on == date(2026, 1, 15)
-    assert yearly_fee(2026, date(2026, 1, 16)).due_on == date(2026, 1, 31)
+    # January 31, 2026 is a Saturday.
+    assert yearly_fee(2026, date(2026, 1, 16)).due_on == date(2026, 2, 2)
     assert yearly_fee(2028, date(2028, 2, 20)).due_on == date(2028, 3, 6)
 
 
@@ -110,7 +155,8 @@ def test_rule_in_force_is_the_latest_effective_one():
     assert rule_on(date(2029, 12, 31), schedule).amount_cents == 5000
     assert rule_on(date(2030, 1, 1), schedule).amount_cents == 7500
     assert yearly_fee(2030, date(2030, 1, 1), schedule).due_on == date(2030, 4, 30)
-    assert fee_on_registration(COMMITTEE, date(2030, 2, 1), schedule).due_on == date(2030, 3, 3)
+    # March 3, 2030 is a Sunday.
+    assert fee_on_registration(COMMITTEE, date(2030, 2, 1), schedule).due_on == date(2030, 3, 4)
 
 
 def test_no_rule_before_the_first_effective_date():

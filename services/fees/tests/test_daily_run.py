@@ -174,3 +174,19 @@ def test_the_daily_run_works_on_the_local_sqlite_database(migrated_sqlite, regis
         handlers.assess_late_filing(session, filing_late(days_late=3, due_on=date(2026, 3, 1)), today=date(2026, 3, 4))
     run = daily.run_daily(database, date(2026, 3, 18), "test")
     assert (run.penalties, run.fine_entries, run.reminders) == (1, 1, 0)
+
+
+def test_a_fee_due_on_a_holiday_weekend_draws_no_penalty_until_the_next_business_day_passed(
+    database, registered, ledger_of
+):
+    # Registered January 28, 2027: 15 days later is Lincoln Day (Friday), then a weekend and Presidents' Day.
+    with database.session() as session:
+        handlers.record_registration(session, registered(registered_on=date(2027, 1, 28)), today=date(2027, 1, 28))
+    [fee] = ledger_of()
+    assert fee.due_on == date(2027, 2, 16)
+    daily.run_daily(database, date(2027, 2, 13), "test")
+    daily.run_daily(database, date(2027, 2, 16), "test")
+    credit(database, 5000, date(2027, 2, 16))
+    daily.run_daily(database, date(2027, 2, 17), "test")
+    assert penalties(ledger_of) == []
+    assert outcome(database, fee) == "paid_on_time"

@@ -78,6 +78,13 @@ def log_lines(database):
 def test_the_fee_schedule_is_public_data(client):
     schedule = client.get("/api/fees/schedule").json
     assert schedule["annual_fee"][0]["amount_cents"] == 5000
+    assert (
+        schedule["annual_fee"][0]["report_only_registrations"],
+        schedule["annual_fee"][0]["due_on_business_day"],
+    ) == (
+        ["F635"],
+        True,
+    )
     assert schedule["late_payment"][0]["penalty_cents"] == 15000
     assert schedule["late_filing"][0] == {
         "effective_from": "2000-01-01",

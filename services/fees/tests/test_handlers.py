@@ -74,6 +74,24 @@ def test_a_candidate_registering_is_projected_but_not_charged(database, register
     assert ledger_of() == []
 
 
+def test_an_employer_on_file_only_by_its_form_635_report_is_not_charged(database, registered, ledger_of):
+    handle(
+        database,
+        handlers.record_registration,
+        registered(entity_type="lobbyist_employer", registration_form="F635"),
+        today=TODAY,
+    )
+    with database.session() as session:
+        assert session.get(Entity, "2000001").registration_form == "F635"
+    assert ledger_of() == []
+
+
+def test_an_employer_registering_on_form_603_is_charged(database, registered, ledger_of):
+    event = registered(entity_type="lobbyist_employer", registration_form="F603")
+    handle(database, handlers.record_registration, event, today=TODAY)
+    assert [(entry.fee_year, entry.amount_cents) for entry in ledger_of()] == [(2026, 5000)]
+
+
 def test_an_amendment_arriving_before_the_registration_keeps_the_newer_name(database, registered, updated):
     handle(database, handlers.record_update, updated(name="Newer Name", amendment=2))
     handle(database, handlers.record_registration, registered(name="Original Name"), today=TODAY)
@@ -162,6 +180,36 @@ def test_the_fine_is_capped_at_one_hundred_dollars_while_the_reported_amount_is_
     final = read_event(queued("fine_assessed")[-1])["payload"]
     assert (final["fine_cents"], final["cap_basis"], final["final"], final["days_late"]) == (10000, "minimum", True, 45)
     assert "capped at the minimum cap" in ledger_of()[-1].description
+
+
+def test_a_late_filing_reporting_more_than_one_hundred_dollars_caps_the_fine_at_that_amount(
+    database, filing_late, ledger_of, queued
+):
+    handle(database, handlers.assess_late_filing, filing_late(days_late=12), today=date(2026, 8, 12))
+    arrived = filing_late(days_late=40, filing_id="late-1", reported_amount="250.00")
+    handle(database, handlers.assess_late_filing, arrived, today=date(2026, 9, 9))
+    assert [entry.amount_cents for entry in ledger_of()] == [10000, 15000]
+    fine = fine_of(database)
+    assert (fine.reported_amount_cents, fine.accrued_cents, fine.status) == (25000, 25000, "final")
+    final = read_event(queued("fine_assessed")[-1])["payload"]
+    assert (final["fine_cents"], final["cap_cents"], final["cap_basis"]) == (25000, 25000, "reported_amount")
+    assert "capped at the reported amount" in ledger_of()[-1].description
+
+
+def test_a_late_filing_reporting_less_than_one_hundred_dollars_keeps_the_minimum_cap(
+    database, filing_late, ledger_of, queued
+):
+    arrived = filing_late(days_late=30, filing_id="late-1", reported_amount="42.50")
+    handle(database, handlers.assess_late_filing, arrived, today=date(2026, 8, 30))
+    assert [entry.amount_cents for entry in ledger_of()] == [10000]
+    assert fine_of(database).reported_amount_cents == 4250
+    assert read_event(queued("fine_assessed")[-1])["payload"]["cap_basis"] == "minimum"
+
+
+def test_a_late_filing_reporting_a_large_amount_is_still_ten_dollars_a_day(database, filing_late, ledger_of):
+    arrived = filing_late(days_late=6, filing_id="late-1", reported_amount="98000.00")
+    handle(database, handlers.assess_late_filing, arrived, today=date(2026, 8, 6))
+    assert [entry.amount_cents for entry in ledger_of()] == [6000]
 
 
 def test_a_final_lateness_below_what_accrued_is_corrected_down(database, filing_late, ledger_of):

@@ -11,7 +11,7 @@ from fees.domain.calendar import california_today
 from fees.gateway import create_app
 from fees.models import LedgerEntry, StaffAction
 from fees.payments.lifecycle import ProviderEventKind
-from fees.payments.models import PaymentIntent, WebhookRefusal
+from fees.payments.models import PaymentIntent, PaymentRefund, WebhookRefusal
 from fees.payments.providers import LocalProvider, configured_provider
 
 ENTITY = "2000001"
@@ -24,6 +24,7 @@ SUCCEEDED, FAILED, CANCELED, CREATED = (
     ProviderEventKind.CANCELED,
     ProviderEventKind.CREATED,
 )
+REFUND_SUCCEEDED, REFUND_FAILED = ProviderEventKind.REFUND_SUCCEEDED, ProviderEventKind.REFUND_FAILED
 
 
 @pytest.fixture
@@ -390,6 +391,131 @@ def test_staff_refund_a_payment_as_its_reversal(client, staff, officer, account,
     fee = statement(client, staff)["items"][0]["item_id"]
     not_a_payment = {"entry_id": fee, "reason": "Not a payment"}
     assert client.post(f"/api/fees/v1/entities/{ENTITY}/refunds", json=not_a_payment, headers=staff).status_code == 409
+
+
+def paid_online(client, provider, officer, database, amount_cents=5000):
+    """An online payment of the officer's, succeeded: its intent with its ledger entry."""
+    intent = started(client, officer, database, amount_cents)
+    assert provider_event(client, provider, intent).json["outcome"] == "applied"
+    with database.session() as session:
+        return {**intent, "entry_id": session.get(PaymentIntent, intent["intent_id"]).payment_entry_id}
+
+
+def refund_online(client, staff, paid, reason="Paid twice by mistake"):
+    return client.post(
+        f"/api/fees/v1/entities/{ENTITY}/refunds", json={"entry_id": paid["entry_id"], "reason": reason}, headers=staff
+    )
+
+
+def reversals(database):
+    with database.session() as session:
+        return session.scalars(select(LedgerEntry).where(LedgerEntry.kind == "reversal")).all()
+
+
+def test_staff_refund_an_online_payment_through_its_provider(
+    client, provider, officer, staff, account, database, queued
+):
+    paid = paid_online(client, provider, officer, database)
+    assert statement(client, staff)["balance_cents"] == 4000
+    response = refund_online(client, staff, paid)
+    assert response.status_code == 202, response.json
+    refund = response.json
+    assert (refund["status"], refund["amount_cents"], refund["provider"], refund["payment_entry_id"]) == (
+        "succeeded",
+        5000,
+        "local",
+        paid["entry_id"],
+    )
+    [reversal] = reversals(database)
+    assert (reversal.id, reversal.reverses_id, reversal.amount_cents, reversal.actor_id) == (
+        refund["reversal_entry_id"],
+        paid["entry_id"],
+        5000,
+        "payments.local",
+    )
+    assert statement(client, staff)["balance_cents"] == 9000
+    [reversed_event] = queued("ledger_entry_reversed")
+    assert read_event(reversed_event)["payload"]["reason"] == "Refund: Paid twice by mistake"
+    read = client.get(f"/api/fees/v1/entities/{ENTITY}/refunds/{refund['refund_id']}", headers=staff)
+    assert (read.status_code, read.json["status"]) == (200, "succeeded")
+    assert (
+        client.get(f"/api/fees/v1/entities/{ENTITY}/refunds/{refund['refund_id']}", headers=officer).status_code == 403
+    )
+    again = refund_online(client, staff, paid)
+    assert again.status_code == 409 and again.json["errors"][0]["field"] == "entry_id"
+    with database.session() as session:
+        logged = session.scalars(select(StaffAction).where(StaffAction.action == "refund_payment")).all()
+    assert [line.outcome for line in logged] == ["done", "refused"]
+
+
+@pytest.fixture
+def later_refunds(database, token_mint):
+    """A gateway whose provider confirms refunds later, by webhook (as a real provider does)."""
+    app = create_app(database=database, verifier=token_mint.verifier)
+    app.extensions["fees.payment_provider"] = LocalProvider("whsec-test-secret", refunds_at_once=False)
+    return app.test_client()
+
+
+def test_an_online_refund_is_reversed_only_when_the_provider_confirms_it_and_only_once(
+    later_refunds, provider, officer, staff, account, database, queued
+):
+    paid = paid_online(later_refunds, provider, officer, database)
+    response = refund_online(later_refunds, staff, paid)
+    assert (response.status_code, response.json["status"], response.json["reversal_entry_id"]) == (202, "pending", None)
+    assert reversals(database) == []
+    assert statement(later_refunds, staff)["balance_cents"] == 4000
+    assert refund_online(later_refunds, staff, paid).status_code == 409
+
+    with database.session() as session:
+        reference = session.get(PaymentRefund, response.json["refund_id"]).reference
+    confirmed = provider.delivery(REFUND_SUCCEEDED, paid["reference"], 5000, refund_reference=reference)
+    assert deliver(later_refunds, confirmed).json["outcome"] == "applied"
+    assert deliver(later_refunds, confirmed).status_code == 409
+    late_failure = provider.delivery(REFUND_FAILED, paid["reference"], 5000, refund_reference=reference)
+    assert deliver(later_refunds, late_failure).json["outcome"] == "ignored"
+    [reversal] = reversals(database)
+    assert reversal.reverses_id == paid["entry_id"]
+    assert len(queued("ledger_entry_reversed")) == 1
+    assert statement(later_refunds, staff)["balance_cents"] == 9000
+    assert [refusal.reason for refusal in refusals(database)] == ["replayed"]
+
+
+def test_a_failed_online_refund_leaves_the_payment_credited_and_may_be_sent_again(
+    later_refunds, provider, officer, staff, account, database
+):
+    paid = paid_online(later_refunds, provider, officer, database)
+    first = refund_online(later_refunds, staff, paid).json
+    with database.session() as session:
+        reference = session.get(PaymentRefund, first["refund_id"]).reference
+    failed = provider.delivery(REFUND_FAILED, paid["reference"], 5000, refund_reference=reference)
+    assert deliver(later_refunds, failed).json["outcome"] == "changed"
+    assert reversals(database) == []
+    assert statement(later_refunds, staff)["balance_cents"] == 4000
+    second = refund_online(later_refunds, staff, paid)
+    assert (second.status_code, second.json["status"]) == (202, "pending")
+    assert second.json["refund_id"] != first["refund_id"]
+
+
+def test_a_refund_event_for_an_unknown_refund_or_forged_is_not_acted_on(client, provider, officer, account, database):
+    paid = paid_online(client, provider, officer, database)
+    unknown = provider.delivery(REFUND_SUCCEEDED, paid["reference"], 5000, refund_reference="re_unknown")
+    assert deliver(client, unknown).json["outcome"] == "ignored"
+    forged = LocalProvider("not-the-secret").delivery(
+        REFUND_SUCCEEDED, paid["reference"], 5000, refund_reference="re_x"
+    )
+    assert deliver(client, forged).status_code == 400
+    assert reversals(database) == []
+
+
+def test_an_online_payment_is_not_refunded_where_its_provider_is_not_available(
+    database, token_mint, provider, officer, staff, account, client
+):
+    paid = paid_online(client, provider, officer, database)
+    app = create_app(database=database, verifier=token_mint.verifier)
+    app.extensions["fees.payment_provider"] = None
+    response = refund_online(app.test_client(), staff, paid)
+    assert response.status_code == 503
+    assert reversals(database) == []
 
 
 def test_without_a_provider_online_payments_are_off_and_nothing_can_be_marked_paid(

@@ -4,7 +4,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from fees.payments import signatures
-from fees.payments.lifecycle import IntentStatus, ProviderEventKind, is_reserving, payable_cents, transition
+from fees.payments.lifecycle import (
+    IntentStatus,
+    ProviderEventKind,
+    RefundStatus,
+    is_reserving,
+    payable_cents,
+    refund_transition,
+    transition,
+)
 from fees.payments.providers import LocalProvider, WebhookRefused, parse_event
 
 OPEN, SUCCEEDED, FAILED, CANCELED = (
@@ -97,9 +105,42 @@ def test_the_local_provider_reads_back_what_it_signed_and_refuses_anything_else(
         b'{"id": "evt_1", "type": "payment.succeeded", "created": 1, "data": {"payment_id": "p", "amount_cents": 1.5}}',
         b'{"id": 7, "type": "payment.succeeded", "created": 1, "data": {"payment_id": "p", "amount_cents": 1}}',
         b'{"id": "evt_1", "type": "payment.succeeded", "created": 1}',
+        b'{"id": "evt_1", "type": "refund.succeeded", "created": 1, "data": {"payment_id": "p", "amount_cents": 1}}',
     ],
 )
 def test_a_verified_body_that_is_not_a_payment_event_is_refused_as_malformed(body):
     with pytest.raises(WebhookRefused) as refused:
         parse_event(body)
     assert refused.value.reason == "malformed"
+
+
+@pytest.mark.parametrize(
+    ("status", "kind", "after", "reverses"),
+    [
+        (RefundStatus.PENDING, ProviderEventKind.REFUND_SUCCEEDED, RefundStatus.SUCCEEDED, True),
+        (RefundStatus.FAILED, ProviderEventKind.REFUND_SUCCEEDED, RefundStatus.SUCCEEDED, True),
+        (RefundStatus.SUCCEEDED, ProviderEventKind.REFUND_SUCCEEDED, RefundStatus.SUCCEEDED, False),
+        (RefundStatus.SUCCEEDED, ProviderEventKind.REFUND_FAILED, RefundStatus.SUCCEEDED, False),
+        (RefundStatus.PENDING, ProviderEventKind.REFUND_FAILED, RefundStatus.FAILED, False),
+        (RefundStatus.FAILED, ProviderEventKind.REFUND_FAILED, RefundStatus.FAILED, False),
+    ],
+)
+def test_a_refund_success_is_final_and_reverses_the_payment_once_whatever_order_events_arrive_in(
+    status, kind, after, reverses
+):
+    step = refund_transition(status, kind)
+    assert (step.status, step.reverses_payment) == (after, reverses)
+
+
+def test_the_local_provider_confirms_a_refund_at_once_with_a_signed_event_naming_it():
+    provider = LocalProvider("whsec-test-secret")
+    started = provider.start_refund("refund-1", "pay_1", 2500)
+    assert started.reference == provider.start_refund("refund-1", "pay_1", 2500).reference
+    event = provider.read_webhook(started.confirmation.body, started.confirmation.headers)
+    assert (event.kind, event.reference, event.refund_reference, event.amount_cents) == (
+        ProviderEventKind.REFUND_SUCCEEDED,
+        "pay_1",
+        started.reference,
+        2500,
+    )
+    assert LocalProvider("whsec-test-secret", refunds_at_once=False).start_refund("r", "p", 1).confirmation is None

@@ -15,13 +15,14 @@ from fees.runs import yearly
 NEW_YEAR = date(2026, 1, 1)
 
 
-def entity(entity_id, entity_type="recipient_committee", registered_on=date(2024, 6, 1), terminated_on=None):
+def entity(entity_id, entity_type="recipient_committee", registered_on=date(2024, 6, 1), terminated_on=None, form=None):
     return Entity(
         entity_id=entity_id,
         name=f"Entity {entity_id}",
         entity_type=entity_type,
         registered_on=registered_on,
         terminated_on=terminated_on,
+        registration_form=form,
         name_amendment=0,
         updated_at=datetime.now(UTC),
     )
@@ -53,6 +54,21 @@ def charged(database, fee_year=2026):
         return session.scalars(
             select(LedgerEntry.entity_id).where(LedgerEntry.rule == "annual_fee", LedgerEntry.fee_year == fee_year)
         ).all()
+
+
+def test_the_yearly_run_skips_employers_on_file_only_by_their_form_635_reports(database):
+    with database.session() as session:
+        session.add_all(
+            [
+                entity("2000011", "lobbyist_employer", form="F635"),
+                entity("2000012", "lobbying_coalition", form="F635"),
+                entity("2000013", "lobbyist_employer", form="F603"),
+                entity("2000014", "lobbyist_employer"),
+            ]
+        )
+    run = yearly.assess_year(database, 2026, "test", assessed_on=NEW_YEAR)
+    assert sorted(charged(database)) == ["2000013", "2000014"]
+    assert run.entities_to_assess == 2
 
 
 def test_the_yearly_run_charges_every_entity_owing_the_year_and_sends_fee_assessed(entities, queued):

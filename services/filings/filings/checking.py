@@ -116,11 +116,11 @@ _has_control_character = re.compile(CONTROL_CHARACTER).search
 
 def _amount(value: Any) -> tuple[Decimal, str]:
     """Dollars and cents sent as a decimal string, e.g. "1500.00"; the form's rules check sign and cents."""
+    if value.__class__ is str and _is_stored_amount(value) is not None:
+        return Decimal(value), value  # the usual amount, written as it is stored
     if not isinstance(value, str) or _is_amount(value) is None:
         raise _Refused(NOT_AN_AMOUNT)
     amount = Decimal(value)
-    if _is_stored_amount(value) is not None:
-        return amount, value
     return amount, dollars(amount) if is_whole_cents(amount) else str(amount)
 
 
@@ -171,6 +171,8 @@ def _text(
             raise _Refused(not_a_choice)
         return value, value
 
+    if matches is None and not allowed:
+        text.plain_text_max_length = max_length  # type: ignore[attr-defined]  # read by `_part_typing`
     return text
 
 
@@ -194,17 +196,38 @@ def _converter_for(spec: FieldSpec) -> Converter:
             return _text(spec.max_length)
 
 
-_CONVERTERS: dict[int, tuple[FormDeclaration, dict[str, dict[str, Converter]]]] = {}
+@dataclass(frozen=True)
+class PartTyping:
+    """How a part's fields are typed: a converter for each, and the plain text fields' maximum lengths.
 
-
-def form_converters(form: FormDeclaration) -> dict[str, dict[str, Converter]]:
-    """The converter of each field by part and field name, built once per declaration (looked up by identity:
-    a declaration holds a dict, so it is not hashable).
+    A plain text field (no format, no choices) is most of a line's fields; a value of it that is printable and
+    short enough is taken as it is, without a call, and only the others go through its converter.
     """
-    cached = _CONVERTERS.get(id(form))
+
+    converters: dict[str, Converter]
+    plain_text: dict[str, int]
+
+
+def _part_typing(part: PartSpec) -> PartTyping:
+    converters = {spec.name: _converter_for(spec) for spec in part.fields}
+    plain = {name: convert.plain_text_max_length for name, convert in converters.items() if _is_plain_text(convert)}
+    return PartTyping(converters, plain)
+
+
+def _is_plain_text(convert: Converter) -> bool:
+    return getattr(convert, "plain_text_max_length", None) is not None
+
+
+_TYPINGS: dict[int, tuple[FormDeclaration, dict[str, PartTyping]]] = {}
+
+
+def form_typing(form: FormDeclaration) -> dict[str, PartTyping]:
+    """How each part's fields are typed, by part name, built once per declaration (looked up by identity: a
+    declaration holds a dict, so it is not hashable).
+    """
+    cached = _TYPINGS.get(id(form))
     if cached is None or cached[0] is not form:
-        converters = {part.name: {spec.name: _converter_for(spec) for spec in part.fields} for part in form.parts}
-        cached = _CONVERTERS[id(form)] = (form, converters)
+        cached = _TYPINGS[id(form)] = (form, {part.name: _part_typing(part) for part in form.parts})
     return cached[1]
 
 
@@ -340,6 +363,7 @@ def _safe_name(name: str) -> str:
 
 _OPENS = frozenset({"start_map", "start_array"})
 _CLOSES = frozenset({"end_map", "end_array"})
+_SCALARS = frozenset({"null", "boolean", "integer", "double", "number", "string"})
 
 Event = tuple[str, Any]
 
@@ -357,12 +381,12 @@ def _build(first: Event, events: Iterator[Event]) -> Any:
         for event, value in events:
             if event == "map_key":
                 key = value
+            elif event in _SCALARS:
+                built[key] = value
             elif event == "end_map":
                 return built
-            elif event in _OPENS:
-                built[key] = _build_nested((event, value), events)
             else:
-                built[key] = value
+                built[key] = _build_nested((event, value), events)
     return _build_nested(first, events)
 
 
@@ -462,7 +486,7 @@ class _SubmissionReader:
         self.line_counts: dict[str, int] = {}
         self.parts_read: set[str] = set()
         self.parts_given = False
-        self.converters: dict[str, dict[str, Converter]] = {}
+        self.typing: dict[str, PartTyping] = {}
         self.envelope_read: tuple[int, Envelope | None, list[Problem]] | None = None
         """The envelope last read, with its problems, and how many top-level values it was read from."""
 
@@ -556,7 +580,7 @@ class _SubmissionReader:
         self.form = envelope.form
         self.check = FilingCheck(envelope.form, envelope.period)
         self.line_counts = {part.name: 0 for part in envelope.form.parts if part.kind is PartKind.LINES}
-        self.converters = form_converters(envelope.form)
+        self.typing = form_typing(envelope.form)
 
     def _envelope(self, problems: list[Problem]) -> Envelope | None:
         """The envelope read from the top-level values so far; `problems` receives what is wrong with it.
@@ -677,7 +701,9 @@ class _SubmissionReader:
                 self.findings.add(Problem(Level.ERROR, "Must be an object with the line's fields.", part.name, count))
                 continue
             values, ready, invalid = self._typed(part, raw, count)
-            self.findings.extend(self.check.line(part.name, count, values, invalid))
+            problems = self.check.line(part.name, count, values, invalid)
+            if problems:
+                self.findings.extend(problems)
             if self.on_line is not None and not self.findings.has_error:
                 self.on_line(part.name, count, ready)
         self.line_counts[part.name] = count
@@ -693,12 +719,21 @@ class _SubmissionReader:
 
         Blank values count as absent: whether a field is required is a rule of the form, checked afterwards.
         """
-        converters = self.converters[part.name]
+        typing = self.typing[part.name]
+        converters, plain_text = typing.converters, typing.plain_text
         values: dict[str, Any] = {}
         ready: dict[str, Any] = {}
         invalid: set[str] = set()
         for name, value in raw.items():
-            if value is None or (value.__class__ is str and not value.strip()):
+            if value.__class__ is str:
+                if not value or value.isspace():
+                    continue
+                max_length = plain_text.get(name)
+                # What the plain text converter accepts (see `_text`), told without calling it.
+                if max_length is not None and len(value) <= max_length and value.isprintable():
+                    values[name] = ready[name] = value
+                    continue
+            elif value is None:
                 continue
             convert = converters.get(name)
             if convert is None:

@@ -16,6 +16,7 @@ from filings.domain.registration import ENTITY_RECORD_FIELDS, public_entity_fiel
 from filings.schemas import ENTITY_ID, EntityOut
 from filings.submissions import routes as submission_routes
 from filings.vendors import routes as vendor_routes
+from filings.versions import public_listing
 from filings.versions import routes as version_routes
 
 MAX_SUBMISSION_BYTES = 64 * 1024 * 1024
@@ -56,6 +57,7 @@ def create_app(**options: Any) -> Flask:
             version_routes.blueprint,
             deadline_routes.blueprint,
             vendor_routes.blueprint,
+            public_listing.blueprint,
         ],
         title="CARS filings",
         config=config,

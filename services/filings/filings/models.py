@@ -109,9 +109,16 @@ class Filing(Base):
     totals: Mapped[dict[str, str]] = mapped_column(JSON)
     warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     submission_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    source: Mapped[str] = mapped_column(String(10), default="cars", server_default="cars")
+    """"cars" for filings made in CARS, "legacy" for filings migrated from CAL-ACCESS (their IDs are its FILING_IDs)."""
 
     @property
     def form_name(self) -> str:
+        if self.source == "legacy":
+            try:
+                return form_named(self.form).name
+            except KeyError:
+                return f"CAL-ACCESS form {self.form}"
         return form_named(self.form).name
 
 
@@ -169,3 +176,116 @@ class VendorStatus(Base):
     certified: Mapped[bool] = mapped_column(Boolean)
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     """When accounts made the change (the event's occurred_at): an older event arriving late changes nothing."""
+
+
+class LegacyImportRun(Base):
+    """One run of `cars-migrate load` over a CAL-ACCESS export; an unfinished run resumes from its checkpoints."""
+
+    __tablename__ = "legacy_import_runs"
+
+    run_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    source: Mapped[str] = mapped_column(String(1000), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    """running, then finished."""
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+
+class LegacyTableCheckpoint(Base):
+    """How far a run got in one table (the last line committed) and what it counted so far."""
+
+    __tablename__ = "legacy_table_checkpoints"
+
+    run_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    line: Mapped[int] = mapped_column(BigInteger, default=1)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class LegacyQuarantinedRow(Base):
+    """A line of the export that could not be loaded, with its raw bytes and why."""
+
+    __tablename__ = "legacy_quarantined_rows"
+    __table_args__ = (Index("ix_legacy_quarantined_rows_run_table", "run_id", "table_name", "line"),)
+
+    quarantine_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    run_id: Mapped[str] = mapped_column(String(36))
+    table_name: Mapped[str] = mapped_column(String(60))
+    line: Mapped[int] = mapped_column(BigInteger)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    reason: Mapped[str] = mapped_column(String(500))
+
+
+class LegacyRowHash(Base):
+    """The content hash of each migrated row by its natural key: a newer export applies only rows that changed."""
+
+    __tablename__ = "legacy_row_hashes"
+
+    table_name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    record_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    row_hash: Mapped[str] = mapped_column(String(32))
+    run_id: Mapped[str] = mapped_column(String(36))
+
+
+class LegacyFilerName(Base):
+    """A name a CAL-ACCESS filer held (FILERNAME_CD): an entity's name is its latest one."""
+
+    __tablename__ = "legacy_filer_names"
+
+    record_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    filer_id: Mapped[str] = mapped_column(String(20), index=True)
+    xref_filer_id: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    name: Mapped[str] = mapped_column(String(200))
+    entity_type: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))
+    effective: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    """ISO date the name took effect; null when the export's date was blank or impossible (kept in `data`)."""
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    run_id: Mapped[str] = mapped_column(String(36))
+
+
+class LegacyFilerXref(Base):
+    """Another ID a CAL-ACCESS filer is known by (FILER_XREF_CD): some cover pages name filers by it."""
+
+    __tablename__ = "legacy_filer_xrefs"
+
+    filer_id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    xref_id: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class LegacyLookupCode(Base):
+    """A code of CAL-ACCESS's lookup table (LOOKUP_CODES_CD) and what it means."""
+
+    __tablename__ = "legacy_lookup_codes"
+
+    code_type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    code_id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    description: Mapped[str] = mapped_column(String(500))
+
+
+class LegacyFilingPeriod(Base):
+    """A reporting period of CAL-ACCESS (FILING_PERIOD_CD); dates are ISO, or the raw text when impossible."""
+
+    __tablename__ = "legacy_filing_periods"
+
+    period_id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    start_date: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    end_date: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    period_type: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    group_type: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    description: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    deadline: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    flags: Mapped[list[str]] = mapped_column(JSON)
+
+
+class LegacyRecord(Base):
+    """A row of a CAL-ACCESS table that has no other home in CARS, kept whole (its values by column)."""
+
+    __tablename__ = "legacy_records"
+
+    table_name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    record_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)

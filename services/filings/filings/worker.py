@@ -47,11 +47,11 @@ class FilingsWorker:
     def on_vendor_decertified(self, session: Session, event: dict[str, Any]) -> None:
         handlers.record_vendor_status(session, event, certified=False)
 
-    @consumes("filings", "submission_decided")
+    @consumes("filings", "submission_decided", relevant=vendor_handlers.decided_for_vendor)
     def queue_submission_webhook(self, session: Session, event: dict[str, Any]) -> None:
         vendor_handlers.queue_submission_webhook(session, event)
 
-    @consumes("filings", "submission_decided")
+    @consumes("filings", "submission_decided", relevant=vendor_handlers.decided_in_vendor_sandbox)
     def judge_sandbox_submission(self, session: Session, event: dict[str, Any]) -> None:
         vendor_handlers.judge_sandbox_submission(session, event)
 

@@ -76,7 +76,16 @@ def test_state_holidays_follow_their_rules():
     assert holidays[date(2026, 3, 31)] == "Cesar Chavez Day"
     assert holidays[date(2026, 5, 25)] == "Memorial Day"
     assert holidays[date(2026, 11, 27)] == "Day after Thanksgiving"
-    assert len(holidays) == 11
+    assert holidays[date(2026, 2, 12)] == "Lincoln Day"
+    assert holidays[date(2026, 9, 25)] == "Native American Day"
+    assert len(holidays) == 13
+
+
+def test_filings_and_fees_read_one_holiday_calendar():
+    from cars_shared import calendar_days
+
+    assert state_holidays is calendar_days.state_holidays
+    assert next_business_day is calendar_days.next_business_day
 
 
 def test_a_sunday_holiday_is_observed_on_monday():

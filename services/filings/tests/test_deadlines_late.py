@@ -1,6 +1,7 @@
 import threading
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -52,7 +53,7 @@ def entity(entity_id, *, registered_on=date(2026, 1, 1), terminated_on=None, spa
     )
 
 
-def filing(entity_id, period, filed_on, *, form="F460", filing_id=None, amendment=0, space="production"):
+def filing(entity_id, period, filed_on, *, form="F460", filing_id=None, amendment=0, space="production", totals=None):
     return Filing(
         filing_id=filing_id or str(uuid.uuid4()),
         amendment=amendment,
@@ -66,7 +67,7 @@ def filing(entity_id, period, filed_on, *, form="F460", filing_id=None, amendmen
         filed_by="user-treasurer",
         records={},
         line_counts={},
-        totals={},
+        totals=totals or {},
         warnings=[],
     )
 
@@ -189,6 +190,7 @@ def test_the_event_names_the_entity_and_form_in_plain_words(database, year_of_fi
             "due_on": date(2026, 7, 31),
             "days_late": 1,
             "filing_id": None,
+            "reported_amount": None,
         }
     ]
 
@@ -198,6 +200,48 @@ def test_a_filing_late_before_any_check_saw_it_missing_is_published_once_with_it
 
     late = [p for p in published_late_filings(database) if p["entity_id"] == LATE and p["form"] == "F460"]
     assert [(p["days_late"], p["filing_id"]) for p in late] == [(5, year_of_filers["late_first_half"])]
+
+
+def test_a_late_filing_arriving_reports_its_cumulative_amount_from_its_latest_version(database):
+    filing_id = str(uuid.uuid4())
+    with database.session() as session:
+        session.add(entity(LATE))
+        session.flush()
+        session.add_all(
+            [
+                filing(LATE, FIRST_HALF, date(2026, 8, 5), filing_id=filing_id, totals={"contributions_received": "9"}),
+                filing(
+                    LATE,
+                    FIRST_HALF,
+                    date(2026, 8, 6),
+                    filing_id=filing_id,
+                    amendment=1,
+                    totals={
+                        "contributions_received": "1500.00",
+                        "expenditures_made": "250.50",
+                        "ending_cash_balance": "9000.00",
+                    },
+                ),
+            ]
+        )
+    handlers.check_deadlines(database, date(2026, 8, 3), "staff-1")
+    handlers.check_deadlines(database, date(2026, 8, 7), "staff-1")
+
+    missing, arrived = published_late_filings(database)
+    assert (missing["filing_id"], missing["reported_amount"]) == (None, None)
+    # Contributions received and expenditures made; the cash balance is not activity.
+    assert (arrived["filing_id"], arrived["days_late"], arrived["reported_amount"]) == (
+        filing_id,
+        5,
+        Decimal("1750.50"),
+    )
+
+
+def test_a_late_filing_stored_without_its_totals_reports_no_amount(database, year_of_filers):
+    handlers.check_deadlines(database, date(2026, 8, 10), "staff-1")
+
+    late = [p for p in published_late_filings(database) if p["entity_id"] == LATE]
+    assert {p["reported_amount"] for p in late} == {None}
 
 
 def test_rerunning_a_check_changes_nothing(database, year_of_filers):

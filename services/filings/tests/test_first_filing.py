@@ -174,7 +174,6 @@ def test_a_first_form_645_creates_the_person_spending_and_publishes_entity_regis
         "submission_received",
         "entity_registered",
         "filing_accepted",
-        "submission_decided",
     ]
     registered = events[1][1]
     assert (registered["entity_id"], registered["entity_type"], registered["registered_by"]) == (

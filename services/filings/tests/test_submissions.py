@@ -18,10 +18,12 @@ from filings.domain.errors import EntityNotFound
 from filings.examples import example
 from filings.models import Entity, Filing, FilingLine, Submission
 from filings.permissions import Caller
+from filings.submissions import envelope as envelope_module
 from filings.submissions import handlers as submissions
-from filings.submissions.envelope import UnreadableSubmission
+from filings.submissions.envelope import UnreadableSubmission, read_envelope
 
 TREASURER = "user-treasurer"
+FILING_ID = "b2e1d2ef-1c4b-4a8f-9b51-4a6c7d2e3f40"
 FILING_CLAIMS = {"email_verified": True, "mfa": True}
 
 
@@ -131,6 +133,29 @@ def test_a_body_that_is_not_a_submission_document_is_refused_on_receipt(database
     assert count(database, Submission) == 0
 
 
+def test_the_envelope_reads_the_same_whether_the_document_is_parsed_whole_or_streamed(monkeypatch):
+    bodies = [
+        json.dumps(document("F460", entity_id="2000001")).encode(),
+        json.dumps(
+            {**document("F460", entity_id="2000001"), "amends": {"filing_id": FILING_ID, "amendment": 2}}
+        ).encode(),
+        json.dumps(
+            {"amends": {"amendment": 0, "filing_id": FILING_ID, "extra": [1]}, "form": "F460", "parts": {}}
+        ).encode(),
+    ]
+    whole = [read_envelope(body) for body in bodies]
+    monkeypatch.setattr(envelope_module, "PARSED_AT_ONCE_BYTES", 0)
+    assert [read_envelope(body) for body in bodies] == whole
+    assert whole[1].amends_filing_id == FILING_ID and whole[1].amends_amendment == 2
+
+
+def test_a_small_document_json_would_take_but_the_streaming_parser_refuses_is_refused_as_before():
+    for body in (b'{"form": "F460", "entity_id": "2000001", "x": NaN}', b'{"form": "F460"} trailing', b"[" * 100_000):
+        with pytest.raises(UnreadableSubmission) as unreadable:
+            read_envelope(body)
+        assert unreadable.value.field == "body"
+
+
 # -- deciding -----------------------------------------------------------------------------------------------
 
 
@@ -157,7 +182,8 @@ def test_a_committee_registration_creates_the_entity_then_publishes_its_registra
     assert filing.filed_at == decided.received_at
     assert filing.verification_statement.startswith("I have used all reasonable diligence")
     types = [event_type for event_type, _ in published(database)]
-    assert types == ["submission_received", "entity_registered", "filing_accepted", "submission_decided"]
+    # A person's submission publishes no submission_decided: its readers are vendor webhooks and certification.
+    assert types == ["submission_received", "entity_registered", "filing_accepted"]
     registered = published(database)[1][1]
     assert registered == {
         "entity_id": "2000000",
@@ -166,6 +192,7 @@ def test_a_committee_registration_creates_the_entity_then_publishes_its_registra
         "registered_by": TREASURER,
         "registered_on": decided.received_at.date().isoformat(),
         "filing_id": decided.filing_id,
+        "registration_form": "F410",
     }
 
 
@@ -187,7 +214,7 @@ def test_a_report_is_accepted_with_its_records_line_items_and_totals(database):
         line["transaction_id"] for line in body["parts"]["schedule_a"]
     ]
     assert (str(filing.period_start), str(filing.period_end)) == ("2026-01-01", "2026-06-30")
-    accepted = published(database)[-2]
+    accepted = published(database)[-1]
     assert accepted[0] == "filing_accepted"
     assert accepted[1]["totals"] == filing.totals
     assert accepted[1]["totals"]["contributions_received"] == body["parts"]["summary"]["contributions_received"]
@@ -208,11 +235,7 @@ def test_a_rejected_submission_keeps_its_problems_and_nothing_else(database):
     assert employer[0]["path"] == f"parts.schedule_a.{employer[0]['line']}.employer"
     assert count(database, Filing) == 1  # the committee's Form 410 alone
     assert count(database, FilingLine, part="schedule_a") == 0
-    assert [event_type for event_type, _ in published(database)[len(before) :]] == [
-        "submission_received",
-        "submission_decided",
-    ]
-    assert published(database)[-1][1]["status"] == "rejected"
+    assert [event_type for event_type, _ in published(database)[len(before) :]] == ["submission_received"]
 
 
 def test_warnings_are_kept_with_the_accepted_filing(database):
@@ -382,8 +405,8 @@ def test_a_registration_amendment_updates_the_entity_and_names_what_changed(data
         entity = session.get(Entity, original.entity_id)
     assert (entity.city, entity.treasurer_name) == ("West Sacramento", "Lee Nakamura")
     types = [event_type for event_type, _ in published(database)]
-    assert types[-3:] == ["entity_updated", "filing_amended", "submission_decided"]
-    updated = published(database)[-3][1]
+    assert types[-2:] == ["entity_updated", "filing_amended"]
+    updated = published(database)[-2][1]
     assert (updated["changed"], updated["filing_id"], updated["amendment"]) == (
         ["city", "treasurer_name"],
         original.filing_id,
@@ -473,15 +496,8 @@ def test_the_events_of_submissions_decided_together_carry_each_its_own_correlati
         submissions.check_all(session, ids, correlation_ids={ids[0]: "request-a", ids[1]: "request-b"})
     with database.session() as session:
         envelopes = session.scalars(select(outbox.c.envelope).order_by(outbox.c.id)).all()
-    decided = [
-        (e["type"], e["correlation_id"]) for e in envelopes if e["type"] in ("filing_accepted", "submission_decided")
-    ]
-    assert decided[-4:] == [
-        ("filing_accepted", "request-a"),
-        ("submission_decided", "request-a"),
-        ("filing_accepted", "request-b"),
-        ("submission_decided", "request-b"),
-    ]
+    accepted = [(e["type"], e["correlation_id"]) for e in envelopes if e["type"] == "filing_accepted"]
+    assert accepted[-2:] == [("filing_accepted", "request-a"), ("filing_accepted", "request-b")]
 
 
 def test_on_sqlite_too_a_key_stores_one_submission_and_those_decided_together_keep_their_lines(migrated_sqlite):

@@ -181,11 +181,12 @@ def test_submissions_decided_together_keep_each_its_own_lines_decision_and_event
                 .group_by(FilingLine.filing_id)
             ).all()
         )
-        decisions = session.execute(
-            select(outbox.c.envelope).where(outbox.c.event_type == "submission_decided").order_by(outbox.c.id)
+        acceptances = session.execute(
+            select(outbox.c.envelope).where(outbox.c.event_type == "filing_accepted").order_by(outbox.c.id)
         ).scalars()
-        decided_order = [envelope["payload"]["submission_id"] for envelope in decisions]
+        accepted_order = [envelope["payload"]["filing_id"] for envelope in acceptances]
     assert [s.status for s in (short, alone, long_one, last)] == ["accepted", "accepted", "rejected", "accepted"]
     assert alone.decided_at == decided_before  # decided before: left as it was
     assert schedule_a == {short.filing_id: 3, alone.filing_id: 2, last.filing_id: 4}
-    assert decided_order[1:] == [ids[1], ids[0], ids[2], ids[3]]  # after the F410's: in the order decided
+    # After the F410's, in the order decided: the one decided before, then the others (the rejected one has none).
+    assert accepted_order[1:] == [alone.filing_id, short.filing_id, last.filing_id]

@@ -17,6 +17,7 @@ from filings.examples import example
 from filings.models import Entity, Filing, Submission
 from filings.permissions import Caller
 from filings.submissions import handlers as submissions
+from filings.vendors import handlers as vendor_handlers
 
 VENDOR = "8d0f5a52-3f0e-4a0e-9d7e-2f6b1c9a4e11"
 OTHER_VENDOR = "1e2d3c4b-5a69-4788-9a0b-c1d2e3f4a5b6"
@@ -150,6 +151,26 @@ def test_a_certified_vendor_files_for_an_entity_that_authorised_it_signed_by_its
     decided = file(database, vendor("production", authorised=[entity_id]), document("F460", entity_id=entity_id))
     assert (decided.status, decided.space) == ("accepted", "production"), decided.errors
     assert published_types(database)[-2:] == ["filing_accepted", "submission_decided"]
+
+
+def test_only_vendor_decisions_concern_webhooks_and_only_sandbox_ones_certification(database):
+    """The worker's submission_decided consumers skip, without a transaction, what they would do nothing with."""
+    entity_id = committee_with_agent(database)
+    certify(database)
+    before = published_types(database).count("submission_decided")
+    file(database, person(officer_of=[entity_id]), document("F460", entity_id=entity_id))
+    assert published_types(database).count("submission_decided") == before  # a person's decision is not published
+    file(database, vendor("production", authorised=[entity_id]), document("F460", entity_id=entity_id))
+    file(database, vendor("sandbox"), document("F410"))
+    with database.session() as session:
+        envelopes = session.scalars(
+            select(outbox.c.envelope).where(outbox.c.event_type == "submission_decided").order_by(outbox.c.id)
+        ).all()
+    production, sandbox = (read_event(envelope) for envelope in envelopes[-2:])
+    persons = read_event(make_event("filings", "submission_decided", {**production["payload"], "vendor_id": None}))
+    decided = [persons, production, sandbox]
+    assert [vendor_handlers.decided_for_vendor(event) for event in decided] == [False, True, True]
+    assert [vendor_handlers.decided_in_vendor_sandbox(event) for event in decided] == [False, False, True]
 
 
 def test_an_uncertified_vendor_is_refused_production(database):

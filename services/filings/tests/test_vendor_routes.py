@@ -166,7 +166,7 @@ VENDOR_ROUTES = [
     ("put", "/api/filings/v1/webhook"),
     ("get", "/api/filings/v1/webhook"),
     ("get", "/api/filings/v1/webhook/deliveries"),
-    ("post", f"/api/filings/v1/webhook/deliveries/{uuid.uuid4()}/redeliver"),
+    ("post", "/api/filings/v1/webhook/deliveries/00000000-0000-4000-8000-000000000001/redeliver"),
     ("get", "/api/filings/v1/certification"),
 ]
 

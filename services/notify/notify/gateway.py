@@ -16,6 +16,8 @@ from notify.alerts.routes import blueprint as alerts_blueprint
 from notify.alerts.routes import problems as alert_problems
 from notify.domain.preferences import Preference
 from notify.models import DashboardNotice
+from notify.partners.routes import blueprint as partners_blueprint
+from notify.partners.routes import problems as partner_problems
 from notify.schemas import (
     FailedEmailsOut,
     FailedEmailsQuery,
@@ -89,5 +91,9 @@ def failed_emails(query: dict[str, Any]) -> dict[str, Any]:
 
 def create_app(**options: Any) -> Flask:
     return create_gateway(
-        "notify", [blueprint, alerts_blueprint], title="CARS notify", problems=alert_problems, **options
+        "notify",
+        [blueprint, alerts_blueprint, partners_blueprint],
+        title="CARS notify",
+        problems={**alert_problems, **partner_problems},
+        **options,
     )

@@ -328,31 +328,52 @@ def deliver_due_emails(
     """Claim due e-mails, send each, then record the outcome; each step commits on its own.
 
     The claim commits before anything is sent, so a crash mid-send leaves the e-mail 'sending' and
-    it is never sent twice.
+    it is never sent twice. A full batch claimed is followed at once by the next, so a burst (the yearly
+    fee notices) drains without waiting for the next round.
     """
     now = now or datetime.now(UTC)
-    with database.session() as session:
-        claimed = claim_due_emails(session, now, batch_size)
     counts = {SENT: 0, QUEUED: 0, FAILED: 0}
+    while True:
+        with database.session() as session:
+            claimed = claim_due_emails(session, now, batch_size)
+        _send_claimed(database, transport, claimed, counts, now=now, policy=policy)
+        if len(claimed) < batch_size:
+            return DeliveryRound(sent=counts[SENT], retrying=counts[QUEUED], failed=counts[FAILED])
+
+
+def _send_claimed(
+    database: Database,
+    transport: MailTransport,
+    claimed: list[OutgoingMail],
+    counts: dict[str, int],
+    *,
+    now: datetime,
+    policy: RetryPolicy,
+) -> None:
+    sent: list[str] = []
     for mail in claimed:
         try:
             transport.send(mail)
+            sent.append(mail.email_id)
         except MailNotDelivered as error:
             with database.session() as session:
                 status = record_delivery_failure(
                     session, mail.email_id, str(error), permanent=error.permanent, now=now, policy=policy
                 )
+            counts[status] += 1
         except Exception as error:  # noqa: BLE001 - outcome unknown: give up rather than risk a second copy
             log.error("email_send_crashed", email_id=mail.email_id, error=repr(error))
             with database.session() as session:
                 status = record_delivery_failure(
                     session, mail.email_id, repr(error), permanent=True, now=now, policy=policy
                 )
-        else:
-            with database.session() as session:
-                status = record_delivery(session, mail.email_id, sent_at=now)
-        counts[status] += 1
-    return DeliveryRound(sent=counts[SENT], retrying=counts[QUEUED], failed=counts[FAILED])
+            counts[status] += 1
+    if sent:
+        # The e-mails the server took are recorded together: a crash before this commit leaves them 'sending',
+        # which is never sent again, as after a crash mid-send.
+        with database.session() as session:
+            for email_id in sent:
+                counts[record_delivery(session, email_id, sent_at=now)] += 1
 
 
 def claim_due_emails(session: Session, now: datetime, limit: int = DELIVERY_BATCH) -> list[OutgoingMail]:

@@ -11,8 +11,16 @@ from email.utils import formatdate, parseaddr
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
+from cars_shared.logging import get_logger
+
+log = get_logger(__name__)
+
 LONG_LINES = policy.default.clone(max_line_length=998)
 DEFAULT_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+# Replies about CARS's own login (RFC 4954): 530 authentication required, 534 mechanism too weak, 535 credentials
+# invalid, 538 encryption required. They say nothing about the message or its recipient, and clear once the
+# server or SMTP_URL is put right, so the message waits and is tried again.
+LOGIN_REFUSAL_CODES = frozenset({530, 534, 535, 538})
 
 
 @dataclass(frozen=True)
@@ -26,7 +34,11 @@ class OutgoingMail:
 
 
 class MailNotDelivered(Exception):
-    """The mail server did not take the message; `permanent` when trying again cannot help (5xx)."""
+    """The mail server did not take the message; `permanent` when trying again cannot help.
+
+    Only a refusal of the message or its recipient (5xx) is permanent; a refused login is the sender's
+    configuration, not the recipient's fault, and is retried.
+    """
 
     def __init__(self, reason: str, *, permanent: bool) -> None:
         super().__init__(reason)
@@ -114,9 +126,28 @@ class SmtpTransport:
             reason = error.smtp_error
             if isinstance(reason, bytes):
                 reason = reason.decode(errors="replace")
+            if isinstance(error, smtplib.SMTPAuthenticationError) or error.smtp_code in LOGIN_REFUSAL_CODES:
+                raise self._login_refused(error.smtp_code, reason) from error
             raise MailNotDelivered(f"{error.smtp_code} {reason}", permanent=error.smtp_code >= 500) from error
         except (smtplib.SMTPException, OSError) as error:
             raise MailNotDelivered(f"{type(error).__name__}: {error}", permanent=False) from error
+
+    def _login_refused(self, code: int, reason: str) -> MailNotDelivered:
+        """The server refused CARS's login: logged for operators, retried with backoff, never the address's fault."""
+        settings = self.settings
+        login = f"as {settings.username!r}" if settings.username else "without credentials"
+        log.error(
+            "smtp_login_refused",
+            host=settings.host,
+            port=settings.port,
+            code=code,
+            with_credentials=settings.username is not None,
+        )
+        return MailNotDelivered(
+            f"{code} {reason} (the mail server refused CARS's login {login} at {settings.host}:{settings.port}; "
+            "check the credentials in SMTP_URL)",
+            permanent=False,
+        )
 
     def _connect(self) -> smtplib.SMTP:
         settings = self.settings

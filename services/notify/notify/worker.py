@@ -7,16 +7,20 @@ from nameko.extensions import DependencyProvider
 from nameko.timer import timer
 from sqlalchemy.orm import Session
 
-from cars_shared.config import MAIL_FROM, PORTAL_URL, SMTP_URL
+from cars_shared.config import MAIL_FROM, NOTIFY_PARTNER_FEED_RETENTION_DAYS, PORTAL_URL, SMTP_URL
 from cars_shared.worker import ServiceStore, consumes
-from notify import handlers
+from notify import handlers, search_notices
 from notify.alert_key import alert_signing_key
 from notify.alerts import handlers as alerts
 from notify.mail_transport import SmtpTransport
+from notify.partners import handlers as partners
+from notify.partners.stream import PartnerStream
 
 DELIVERY_INTERVAL_SECONDS = 0.5
 # Digests go out once a day; looking every minute sends them within a minute of the digest hour.
 DIGEST_INTERVAL_SECONDS = 60
+PARTNER_WEBHOOK_INTERVAL_SECONDS = 1
+PARTNER_FEED_PURGE_INTERVAL_SECONDS = 3600
 
 
 class MailServer(DependencyProvider):
@@ -33,6 +37,7 @@ class NotifyWorker:
     name = "notify"
     store = ServiceStore("notify")
     mail = MailServer()
+    partner_stream = PartnerStream()
 
     @consumes("accounts", "user_registered")
     def on_user_registered(self, session: Session, event: dict[str, Any]) -> None:
@@ -85,6 +90,57 @@ class NotifyWorker:
     @consumes("filings", "filing_amended")
     def on_filing_amended(self, session: Session, event: dict[str, Any]) -> None:
         alerts.alert_subscribers_of_filing(session, event, portal_url=PORTAL_URL.get(), key=alert_signing_key())
+
+    @consumes("search", "export_ready")
+    def on_export_ready(self, session: Session, event: dict[str, Any]) -> None:
+        search_notices.tell_of_export_ready(session, event)
+
+    @consumes("search", "saved_search_matched")
+    def on_saved_search_matched(self, session: Session, event: dict[str, Any]) -> None:
+        search_notices.tell_of_saved_search_match(session, event)
+
+    # The public event stream for integration partners: each internal event below becomes its public event in the
+    # feed (a second consumer of filing_accepted/amended beside the alerts, on a queue of its own).
+    @consumes("filings", "entity_registered", together=True)
+    def publish_entity_registered(self, session: Session, events: list[dict[str, Any]]) -> None:
+        partners.record_public_events(session, events, PORTAL_URL.get(), datetime.now(UTC))
+
+    @consumes("filings", "entity_updated", together=True)
+    def publish_entity_updated(self, session: Session, events: list[dict[str, Any]]) -> None:
+        partners.record_public_events(session, events, PORTAL_URL.get(), datetime.now(UTC))
+
+    @consumes("filings", "entity_terminated", together=True)
+    def publish_entity_terminated(self, session: Session, events: list[dict[str, Any]]) -> None:
+        partners.record_public_events(session, events, PORTAL_URL.get(), datetime.now(UTC))
+
+    @consumes("filings", "filing_accepted", together=True)
+    def publish_filing_accepted(self, session: Session, events: list[dict[str, Any]]) -> None:
+        partners.record_public_events(session, events, PORTAL_URL.get(), datetime.now(UTC))
+
+    @consumes("filings", "filing_amended", together=True)
+    def publish_filing_amended(self, session: Session, events: list[dict[str, Any]]) -> None:
+        partners.record_public_events(session, events, PORTAL_URL.get(), datetime.now(UTC))
+
+    @consumes("fees", "fine_assessed", together=True)
+    def publish_fine_assessed(self, session: Session, events: list[dict[str, Any]]) -> None:
+        partners.record_public_events(session, events, PORTAL_URL.get(), datetime.now(UTC))
+
+    @consumes("fees", "fine_waived", together=True)
+    def publish_fine_waived(self, session: Session, events: list[dict[str, Any]]) -> None:
+        partners.record_public_events(session, events, PORTAL_URL.get(), datetime.now(UTC))
+
+    @consumes("accounts", "feed_partner_revoked")
+    def on_feed_partner_revoked(self, session: Session, event: dict[str, Any]) -> None:
+        partners.forget_revoked_partner(session, event)
+
+    @timer(interval=PARTNER_WEBHOOK_INTERVAL_SECONDS)
+    def deliver_partner_webhooks(self) -> None:
+        self.partner_stream.sender.deliver_due(self.store.database, datetime.now(UTC))
+
+    @timer(interval=PARTNER_FEED_PURGE_INTERVAL_SECONDS)
+    def purge_partner_feed(self) -> None:
+        with self.store.database.session() as session:
+            partners.purge_expired(session, datetime.now(UTC), int(NOTIFY_PARTNER_FEED_RETENTION_DAYS.get()))
 
     @timer(interval=DIGEST_INTERVAL_SECONDS)
     def queue_digests(self) -> None:

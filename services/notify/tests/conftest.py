@@ -98,3 +98,34 @@ def starttls_smtp(tmp_path):
     controller.start()
     yield f"smtp+starttls://relay:s3cret@127.0.0.1:{port}", client_context, received
     controller.stop()
+
+
+@pytest.fixture
+def login_checking_smtp():
+    """A real SMTP server that requires a login (relay / s3cret) on a plain connection; yields (host:port, received)."""
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    received = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802
+            received.append(envelope.rcpt_tos)
+            return "250 OK"
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (b"relay", b"s3cret")
+        # handled=False: the server itself answers a refusal (535 5.7.8 Authentication credentials invalid).
+        return AuthResult(success=ok, handled=False)
+
+    port = free_port()
+    controller = Controller(
+        Handler(),
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=authenticator,
+        auth_required=True,
+        auth_require_tls=False,
+    )
+    controller.start()
+    yield f"127.0.0.1:{port}", received
+    controller.stop()

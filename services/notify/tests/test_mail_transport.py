@@ -49,3 +49,26 @@ def test_4xx_refusal_is_temporary(refusing_smtp):
     with pytest.raises(MailNotDelivered, match="451") as failure:
         SmtpTransport(refusing_smtp("451 4.3.0 Try again later"), MAIL_FROM).send(mail())
     assert failure.value.permanent is False
+
+
+def test_a_refused_login_is_a_temporary_failure_that_names_the_configuration(login_checking_smtp):
+    server, received = login_checking_smtp
+    with pytest.raises(MailNotDelivered, match="535") as failure:
+        SmtpTransport(f"smtp://relay:wrong@{server}", MAIL_FROM, timeout=5).send(mail())
+    assert failure.value.permanent is False
+    assert "SMTP_URL" in str(failure.value) and "wrong" not in str(failure.value)
+    assert received == []
+
+
+def test_a_server_requiring_a_login_cars_was_not_given_is_a_temporary_failure(login_checking_smtp):
+    server, received = login_checking_smtp
+    with pytest.raises(MailNotDelivered, match="530") as failure:
+        SmtpTransport(f"smtp://{server}", MAIL_FROM, timeout=5).send(mail())
+    assert failure.value.permanent is False
+    assert received == []
+
+
+def test_the_right_login_gets_the_message_through(login_checking_smtp):
+    server, received = login_checking_smtp
+    SmtpTransport(f"smtp://relay:s3cret@{server}", MAIL_FROM, timeout=5).send(mail())
+    assert received == [["jdoe@example.org"]]

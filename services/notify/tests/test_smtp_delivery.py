@@ -7,9 +7,10 @@ from cars_shared.events import make_event
 from cars_shared.events.envelope import read_event
 from cars_shared.testing import SmtpSink
 from notify import handlers
+from notify.domain.delivery import RetryPolicy
 from notify.gateway import create_app
 from notify.mail_transport import MailNotDelivered, OutgoingMail, SmtpTransport
-from notify.models import Email
+from notify.models import Contact, Email
 
 from .conftest import free_port
 
@@ -109,3 +110,47 @@ def test_a_bad_recipient_address_fails_for_good_and_staff_see_why(
     filer = client.get("/api/notify/staff/failed-emails", headers=token_mint.headers(user_id="user-1"))
     assert filer.status_code == 403
     assert "jdoe@example.org" not in filer.get_data(as_text=True)
+
+
+def test_a_refused_smtp_login_is_retried_with_backoff_and_the_mail_goes_once_the_login_is_fixed(
+    database, notice_for_user_1, login_checking_smtp
+):
+    server, received = login_checking_smtp
+    misconfigured = SmtpTransport(f"smtp://relay:wrong@{server}", MAIL_FROM, timeout=5)
+    start = datetime.now(UTC)
+    assert handlers.deliver_due_emails(database, misconfigured, now=start).retrying == 1
+    email = the_email(database)
+    # Not the recipient's fault: the e-mail waits for its next attempt and says why it is waiting.
+    assert (email.status, email.attempts, email.next_attempt_at) == ("queued", 1, start + timedelta(minutes=1))
+    assert "535" in email.last_error and "SMTP_URL" in email.last_error
+    assert handlers.deliver_due_emails(database, misconfigured, now=start + timedelta(minutes=1)).retrying == 1
+    assert the_email(database).next_attempt_at == start + timedelta(minutes=3)
+
+    fixed = SmtpTransport(f"smtp://relay:s3cret@{server}", MAIL_FROM, timeout=5)
+    assert handlers.deliver_due_emails(database, fixed, now=start + timedelta(minutes=2)).sent == 0
+    assert handlers.deliver_due_emails(database, fixed, now=start + timedelta(minutes=3)).sent == 1
+    assert received == [["jdoe@example.org"]]
+    assert (the_email(database).status, the_email(database).attempts) == ("sent", 3)
+
+
+def test_a_login_refused_until_the_attempts_run_out_is_listed_to_staff_with_the_servers_reply(
+    database, notice_for_user_1, login_checking_smtp, token_mint
+):
+    server, received = login_checking_smtp
+    misconfigured = SmtpTransport(f"smtp://relay:wrong@{server}", MAIL_FROM, timeout=5)
+    policy = RetryPolicy(max_attempts=2)
+    start = datetime.now(UTC)
+    assert handlers.deliver_due_emails(database, misconfigured, now=start, policy=policy).retrying == 1
+    later = start + timedelta(minutes=1)
+    assert handlers.deliver_due_emails(database, misconfigured, now=later, policy=policy).failed == 1
+    assert received == []
+
+    client = create_app(database=database, verifier=token_mint.verifier).test_client()
+    staff = client.get("/api/notify/staff/failed-emails", headers=token_mint.headers(user_id="s-1", roles=("staff",)))
+    [failed] = staff.json["emails"]
+    assert (failed["recipient"], failed["attempts"]) == ("jdoe@example.org", 2)
+    assert "535" in failed["last_error"] and "refused CARS's login" in failed["last_error"]
+    assert "wrong" not in failed["last_error"]
+    with database.session() as session:
+        contact = session.get(Contact, "user-1")
+    assert contact.email == "jdoe@example.org"

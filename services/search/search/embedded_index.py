@@ -1,17 +1,79 @@
-"""The embedded search index: one SQLite file with an FTS5 table, shared by a writing worker and reading gateways."""
+"""The embedded search index: SQLite FTS5 in WAL mode, shared by a writing worker and reading gateways.
+
+One row per document in `documents` (its filter and sort columns indexed, the document itself as JSON) and its
+words in the FTS5 table `documents_text` under the same rowid. A full rebuild writes a new file (a generation)
+while the current one keeps serving, then switches a pointer file that every operation reads; the old file is
+marked retired inside the writers' lock, so a writer that opened it just before the switch retries on the new one.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
+import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
-from datetime import UTC
+from dataclasses import dataclass
+from datetime import UTC, date, timedelta
+from decimal import Decimal
+from itertools import islice
 from pathlib import Path
+from typing import Any
 
-from search.domain.documents import SearchDocument
-from search.domain.query import SearchQuery, SearchResults, search_terms
+from cars_shared.logging import get_logger
+from search.domain.documents import ENTITY, TRANSACTION, SearchDocument
+from search.domain.query import (
+    GROUPINGS,
+    Aggregate,
+    Bucket,
+    SearchQuery,
+    SearchResults,
+    Suggestion,
+    decode_cursor,
+    election_cycle_bounds,
+    encode_cursor,
+    search_terms,
+    zip5,
+)
+
+log = get_logger(__name__)
+
+COUNT_CAP = 10_000
+"""Counts up to this many matches are exact; beyond it (unless an exact count is asked for) the count says "at
+least this many" and is flagged an estimate."""
+
+RANK_CAP = COUNT_CAP
+"""Relevance ranks a search's matches (bm25 over each one, after the filters) when there are at most this many;
+beyond it the words say little about relevance (a common name, "contribution"), and such a search lists its
+matches newest-indexed first, which costs one page rather than every match. The capped count tells which."""
+
+OPTIMIZE_EVERY = 1000
+"""Write transactions between refreshes of the query planner's statistics (the table's size)."""
+
+SCAN_PAGE = 500
+"""Documents read per query while scanning every match (exports)."""
+
+WRITE_CHUNK = 500
+"""Documents written per statement batch."""
+
+CACHE_KIB = 65536
+"""Page cache of each connection: index pages of large batches stay in memory."""
+
+CHECKPOINT_PAGES = 16384
+"""WAL pages between checkpoints: a page rewritten by many small write transactions is copied back once."""
+
+POOL_SIZE = 4
+"""Idle connections kept open per index between operations."""
+
+_MAX_KEY = 9223372036854775807
+_MIN_KEY = -9223372036854775808
+
+# Written the same in the partial index and in a query, so that the query planner sees the query may use it.
+_NOT_TRANSACTION = "kind <> 'transaction'"
 
 _SCHEMA = (
     """
@@ -20,20 +82,91 @@ _SCHEMA = (
         id TEXT NOT NULL UNIQUE,
         kind TEXT NOT NULL,
         version INTEGER NOT NULL,
+        current INTEGER NOT NULL DEFAULT 1,
+        filing_id TEXT,
+        amendment INTEGER,
+        entity_id TEXT COLLATE NOCASE,
+        entity_type TEXT COLLATE NOCASE,
+        form TEXT COLLATE NOCASE,
+        schedule TEXT COLLATE NOCASE,
+        name TEXT COLLATE NOCASE,
+        employer TEXT COLLATE NOCASE,
+        occupation TEXT COLLATE NOCASE,
+        city TEXT COLLATE NOCASE,
+        state TEXT COLLATE NOCASE,
+        zip5 TEXT,
         dated_at TEXT NOT NULL,
-        record TEXT NOT NULL
+        amount_cents INTEGER,
+        touched INTEGER NOT NULL DEFAULT 0
     )
     """,
-    "CREATE INDEX IF NOT EXISTS documents_by_kind_and_date ON documents (kind, dated_at)",
-    "CREATE INDEX IF NOT EXISTS documents_by_date ON documents (dated_at)",
+    # The documents themselves, apart: filters, sorts and totals read the narrow rows above, many to a page.
+    "CREATE TABLE IF NOT EXISTS records (rowid INTEGER PRIMARY KEY, record TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    "INSERT OR IGNORE INTO meta (key, value) VALUES ('writes', 0), ('retired', 0)",
+    "CREATE INDEX IF NOT EXISTS documents_by_date ON documents (current, dated_at, id)",
+    # Filings and entities only (a few in a hundred documents): transactions, most of every write, skip it.
+    "CREATE INDEX IF NOT EXISTS documents_by_other_kind ON documents (kind, current, dated_at, id) "
+    f"WHERE {_NOT_TRANSACTION}",
+    f"CREATE INDEX IF NOT EXISTS documents_by_amount_up ON documents (current, coalesce(amount_cents, {_MAX_KEY}), id)",
+    f"CREATE INDEX IF NOT EXISTS documents_by_amount_down "
+    f"ON documents (current, coalesce(amount_cents, {_MIN_KEY}), id)",
+    # Also carries what totals of one filer read (kind, amount, and what they group by), so that they never read
+    # the documents themselves; a filing's rows land together in it, so the extra columns cost writes little.
+    "CREATE INDEX IF NOT EXISTS documents_by_entity_totals "
+    "ON documents (entity_id, current, dated_at, id, kind, amount_cents, name, employer, zip5)",
+    "CREATE INDEX IF NOT EXISTS documents_by_filing ON documents (filing_id, amendment)",
+    "CREATE INDEX IF NOT EXISTS documents_by_name ON documents (kind, current, name)",
+    "CREATE INDEX IF NOT EXISTS documents_by_employer_date ON documents (employer, current, dated_at, id)",
+    "CREATE INDEX IF NOT EXISTS documents_by_city_date ON documents (city, current, dated_at, id)",
+    "CREATE INDEX IF NOT EXISTS documents_by_zip_date ON documents (zip5, current, dated_at, id)",
     """
     CREATE VIRTUAL TABLE IF NOT EXISTS documents_text
-    USING fts5(title, description, keywords, tokenize = 'unicode61 remove_diacritics 2')
+    USING fts5(title, description, keywords, name, employer, occupation, tokenize = 'unicode61 remove_diacritics 2')
     """,
 )
 
-# bm25 column weights: a hit in the title (the filer's name) counts most, then codes and ids, then prose.
-_RANK = "bm25(documents_text, 10.0, 1.0, 4.0)"
+# bm25 column weights: a hit in the title (the filer's or party's name) counts most, then names, codes and ids.
+_RANK = "bm25(documents_text, 10.0, 1.0, 4.0, 8.0, 2.0, 2.0)"
+
+# Each sort: the key expression, whether it runs descending, and whether it needs the text match (relevance).
+_ORDERS: dict[str, tuple[str, bool]] = {
+    "date": ("d.dated_at", False),
+    "-date": ("d.dated_at", True),
+    "amount": (f"coalesce(d.amount_cents, {_MAX_KEY})", False),
+    "-amount": (f"coalesce(d.amount_cents, {_MIN_KEY})", True),
+}
+
+# A unary + keeps the planner from walking a group column's own index (every transaction, in name order) when a
+# filter's index finds the few rows to total; the column's collation still applies.
+_GROUP_COLUMNS: dict[str, str] = {
+    "contributor": "+d.name",
+    "employer": "+d.employer",
+    "month": "substr(d.dated_at, 1, 7)",
+    "zip": "+d.zip5",
+    "entity": "+d.entity_id",
+}
+
+_INSERT = (
+    "INSERT INTO documents (rowid, id, kind, version, current, filing_id, amendment, entity_id, entity_type, form, "
+    "schedule, name, employer, occupation, city, state, zip5, dated_at, amount_cents, touched) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_RECORD = "INSERT INTO records (rowid, record) VALUES (?, ?)"
+_UPDATE_RECORD = "UPDATE records SET record = ? WHERE rowid = ?"
+_INSERT_TEXT = (
+    "INSERT INTO documents_text (rowid, title, description, keywords, name, employer, occupation) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+_UPDATE = (
+    "UPDATE documents SET id = ?, kind = ?, version = ?, current = ?, filing_id = ?, amendment = ?, entity_id = ?, "
+    "entity_type = ?, form = ?, schedule = ?, name = ?, employer = ?, occupation = ?, city = ?, state = ?, zip5 = ?, "
+    "dated_at = ?, amount_cents = ?, touched = ? WHERE rowid = ?"
+)
+
+
+class RetiredIndex(Exception):
+    """The file was replaced by a rebuilt generation after this connection opened it."""
 
 
 def match_expression(text: str) -> str | None:
@@ -45,15 +178,210 @@ def match_expression(text: str) -> str | None:
     return " ".join(f'"{term}"*' for term in terms)
 
 
-def _has_schema(connection: sqlite3.Connection) -> bool:
-    names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    return {"documents", "documents_text"} <= names
+def _cents(amount: Decimal | None) -> int | None:
+    return None if amount is None else int((amount * 100).to_integral_value())
 
 
-def _count(connection: sqlite3.Connection, kind: str | None) -> int:
-    if kind is None:
-        return connection.execute("SELECT count(*) FROM documents").fetchone()[0]
-    return connection.execute("SELECT count(*) FROM documents WHERE kind = ?", (kind,)).fetchone()[0]
+def _row_values(document: SearchDocument, touched: int) -> tuple[Any, ...]:
+    name = document.title if document.kind == ENTITY else document.name
+    return (
+        document.id,
+        document.kind,
+        document.version,
+        int(document.current),
+        document.filing_id,
+        document.amendment,
+        document.entity_id,
+        document.entity_type,
+        document.form,
+        document.schedule,
+        name,
+        document.employer,
+        document.occupation,
+        document.city,
+        document.state,
+        zip5(document.zip_code) if document.zip_code else None,
+        document.dated_at.astimezone(UTC).isoformat(),
+        _cents(document.amount),
+        touched,
+    )
+
+
+def _record(document: SearchDocument) -> str:
+    return json.dumps(document.to_record(), separators=(",", ":"))
+
+
+def _text_values(document: SearchDocument, rowid: int) -> tuple[Any, ...]:
+    return (
+        rowid,
+        document.title,
+        document.description,
+        " ".join(document.keywords),
+        document.name or "",
+        document.employer or "",
+        document.occupation or "",
+    )
+
+
+def _document(record: str, current: int) -> SearchDocument:
+    data = json.loads(record)
+    data["current"] = bool(current)
+    return SearchDocument.from_record(data)
+
+
+# The shape of the data, as the query planner's statistics (sqlite_stat1) give it: for each index of `documents`,
+# how many rows share a value of its first column, of its first two, and so on, with N the table's rows. Written
+# rather than measured: ANALYZE on a sample misjudges how few rows one committee or one name has, and a fixed shape
+# keeps the plans the same at every size (a filter's own index, the sort's index when nothing narrows).
+_SHAPE: dict[str, tuple[str, ...]] = {
+    "sqlite_autoindex_documents_1": ("1",),
+    "documents_by_date": ("N/2", "20", "1"),
+    "documents_by_other_kind": ("N/100", "N/100", "5", "1"),
+    "documents_by_amount_up": ("N/2", "20", "1"),
+    "documents_by_amount_down": ("N/2", "20", "1"),
+    "documents_by_entity_totals": ("500", "400", "3", "1", "1", "1", "1", "1", "1"),
+    "documents_by_filing": ("60", "30"),
+    "documents_by_name": ("N/3", "N/4", "10"),
+    "documents_by_employer_date": ("2000", "1500", "3", "1"),
+    "documents_by_city_date": ("N/100", "N/150", "10", "1"),
+    "documents_by_zip_date": ("N/300", "N/400", "5", "1"),
+}
+
+
+def _optimize(connection: sqlite3.Connection) -> None:
+    """Give the query planner the data's shape (see _SHAPE) at the table's current size; the write it followed is
+    already committed, so a busy index only postpones this to a later write."""
+    rows = max(1000, connection.execute("SELECT coalesce(max(rowid), 0) FROM documents").fetchone()[0])
+
+    def value(term: str) -> int:
+        # A fixed count (rows of one committee, one filing, one employer) is at most a tenth of a small table.
+        return max(1, rows // int(term[2:])) if term.startswith("N/") else min(max(1, rows // 10), int(term))
+
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("ANALYZE meta")  # creates sqlite_stat1 when missing; meta's own row is right
+        connection.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'documents'")
+        connection.executemany(
+            "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('documents', ?, ?)",
+            [(name, " ".join(str(term) for term in (rows, *map(value, shape)))) for name, shape in _SHAPE.items()],
+        )
+        connection.execute("COMMIT")
+        connection.execute("ANALYZE sqlite_schema")  # every connection reloads the statistics
+    except sqlite3.OperationalError as error:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        log.info("search_index_statistics_postponed", reason=str(error))
+
+
+def _next_day(day: date) -> str:
+    return (day + timedelta(days=1)).isoformat()
+
+
+def _filters(query: SearchQuery) -> tuple[list[str], list[Any]]:
+    """The WHERE conditions (on `documents d`) and their parameters for every filter of `query`."""
+    where: list[str] = []
+    parameters: list[Any] = []
+
+    def one_of(column: str, values: Iterable[Any]) -> None:
+        values = list(values)
+        if values:
+            where.append(f"{column} IN ({', '.join('?' * len(values))})")
+            parameters.extend(values)
+
+    if not query.include_history:
+        where.append("d.current = 1")
+    one_of("d.kind", query.kinds)
+    if query.kinds and TRANSACTION not in query.kinds:
+        where.append(f"d.{_NOT_TRANSACTION}")
+    one_of("d.entity_type", query.entity_types)
+    one_of("d.form", query.forms)
+    one_of("d.schedule", query.schedules)
+    one_of("d.entity_id", query.entity_ids)
+    one_of("d.city", query.cities)
+    one_of("d.state", query.states)
+    one_of("d.zip5", {zip5(value) for value in query.zip_codes})
+    one_of("d.employer", query.employers)
+    one_of("d.occupation", query.occupations)
+    if query.election_cycles:
+        spans = []
+        for cycle in sorted(set(query.election_cycles)):
+            start, end = election_cycle_bounds(cycle)
+            spans.append("(d.dated_at >= ? AND d.dated_at < ?)")
+            parameters.extend([start.isoformat(), _next_day(end)])
+        where.append(f"({' OR '.join(spans)})")
+    if query.date_from is not None:
+        where.append("d.dated_at >= ?")
+        parameters.append(query.date_from.isoformat())
+    if query.date_to is not None:
+        where.append("d.dated_at < ?")
+        parameters.append(_next_day(query.date_to))
+    if query.amount_min is not None:
+        where.append("d.amount_cents >= ?")
+        parameters.append(math.ceil(query.amount_min * 100))
+    if query.amount_max is not None:
+        where.append("d.amount_cents <= ?")
+        parameters.append(math.floor(query.amount_max * 100))
+    return where, parameters
+
+
+@dataclass(frozen=True)
+class PageStatement:
+    """The SQL of one page of a search, and the FROM and WHERE its count shares."""
+
+    sql: str
+    parameters: list[Any]
+    source: str
+    condition: str
+    filter_parameters: list[Any]
+
+
+def page_statement(query: SearchQuery, broad: bool = False) -> PageStatement | None:
+    """One page (`limit` + 1 rows of id, rowid, current, sort key) of `query`; None when its text has no words.
+    `broad`: the search matches too many documents to rank (see RANK_CAP), so relevance lists them newest-indexed
+    first, in the order the full-text index reads them."""
+    where, parameters = _filters(query)
+    source = "documents d"
+    expression = match_expression(query.text) if query.text is not None else None
+    if query.text is not None:
+        if expression is None:
+            return None
+        source = "documents_text CROSS JOIN documents d ON d.rowid = documents_text.rowid"
+        where.insert(0, "documents_text MATCH ?")
+        parameters.insert(0, expression)
+    if query.sort == "relevance" and expression is not None and broad:
+        key, descending = "documents_text.rowid", True
+    elif query.sort == "relevance" and expression is not None:
+        key, descending = _RANK, False
+    else:
+        key, descending = _ORDERS["-date" if query.sort == "relevance" else query.sort]
+    if query.sort in ("amount", "-amount"):
+        # The amount bounds again on the sort key itself, so that its index is read from the first one on.
+        if query.amount_min is not None:
+            where.append(f"{key} >= ?")
+            parameters.append(math.ceil(query.amount_min * 100))
+        if query.amount_max is not None:
+            where.append(f"{key} <= ?")
+            parameters.append(math.floor(query.amount_max * 100))
+    condition = " AND ".join(where) or "1"
+    comparison, direction = ("<", "DESC") if descending else (">", "ASC")
+    page_where, page_parameters = list(where), list(parameters)
+    order = f"{key} {direction}, d.id {direction}"
+    if key == "documents_text.rowid":
+        # Unique, and the full-text index's own order: it stops after one page instead of sorting every match.
+        order = f"{key} {direction}"
+        if query.after:
+            page_where.append(f"{key} {comparison} ?")
+            page_parameters.append(decode_cursor(query.after, query.sort)[0])
+    elif query.after:
+        last_key, last_id = decode_cursor(query.after, query.sort)
+        # The first comparison repeats the second's bound so that it reads as a range an index can start from.
+        page_where.append(f"{key} {comparison}= ? AND ({key} {comparison} ? OR ({key} = ? AND d.id {comparison} ?))")
+        page_parameters += [last_key, last_key, last_key, last_id]
+    sql = (
+        f"SELECT d.id, d.rowid, d.current, {key} FROM {source} WHERE {' AND '.join(page_where) or '1'} "  # noqa: S608 - fixed SQL, values are bound
+        f"ORDER BY {order} LIMIT ?"
+    )
+    return PageStatement(sql, [*page_parameters, query.limit + 1], source, condition, parameters)
 
 
 class EmbeddedIndex:
@@ -62,107 +390,416 @@ class EmbeddedIndex:
     def __init__(self, path: Path | str, busy_timeout_seconds: float = 30.0) -> None:
         self.path = Path(path)
         self.busy_timeout_seconds = busy_timeout_seconds
-        self._schema_ready = False
+        self._ready: set[Path] = set()
         self._schema_lock = threading.Lock()
+        self._pool_lock = threading.Lock()
+        self._idle: dict[Path, list[sqlite3.Connection]] = {}
+
+    # -- generations -------------------------------------------------------------------------------------
+
+    @property
+    def pointer(self) -> Path:
+        """The file naming the generation in service (absent: `path` itself serves)."""
+        return self.path.with_name(self.path.name + ".current")
+
+    def current_file(self) -> Path:
+        """The SQLite file that serves now."""
+        try:
+            name = self.pointer.read_text().strip()
+        except FileNotFoundError:
+            return self.path
+        return self.path.with_name(name) if name else self.path
+
+    def begin_rebuild(self) -> Rebuild:
+        """A new, empty generation to fill while this one keeps serving; `Rebuild.finish` switches to it."""
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+        target = self.path.with_name(f"{self.path.stem}.{stamp}.{os.getpid()}{self.path.suffix or '.db'}")
+        return Rebuild(self, target)
+
+    # -- writing -----------------------------------------------------------------------------------------
 
     def upsert(self, document: SearchDocument) -> bool:
-        with self._connection() as connection:
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                stored = self._write(connection, document)
-                connection.execute("COMMIT")
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
+        return self.upsert_many([document]) == 1
+
+    def upsert_many(self, documents: Iterable[SearchDocument]) -> int:
+        batch = list(documents)
+        return self._writing(lambda connection, touched: self._write_many(connection, batch, touched))
+
+    def replace_filing(self, filing_id: str, amendment: int, documents: Iterable[SearchDocument]) -> int:
+        batch = (
+            document if document.current else dataclasses.replace(document, current=True) for document in documents
+        )
+
+        def replace(connection: sqlite3.Connection, touched: int) -> int:
+            stored = connection.execute(
+                "SELECT max(amendment) FROM documents WHERE filing_id = ? AND kind IN ('filing', 'transaction')",
+                (filing_id,),
+            ).fetchone()[0]
+            if stored is not None and stored > amendment:
+                return 0
+            connection.execute(
+                "UPDATE documents SET current = 0, touched = ? "
+                "WHERE filing_id = ? AND amendment < ? AND current = 1 AND kind = 'transaction'",
+                (touched, filing_id, amendment),
+            )
+            return self._write_many(connection, batch, touched)
+
+        return self._writing(replace)
+
+    def _writing(self, work: Any) -> int:
+        """Run `work(connection, touched)` in one write transaction on the generation in service."""
+        while True:
+            with self._connection() as connection:
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    if connection.execute("SELECT value FROM meta WHERE key = 'retired'").fetchone()[0]:
+                        raise RetiredIndex
+                    touched = connection.execute(
+                        "UPDATE meta SET value = value + 1 WHERE key = 'writes' RETURNING value"
+                    ).fetchone()[0]
+                    result = work(connection, touched)
+                    connection.execute("COMMIT")
+                except RetiredIndex:
+                    connection.execute("ROLLBACK")
+                    continue
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    raise
+                if touched % OPTIMIZE_EVERY == 0:
+                    _optimize(connection)
+                return result
+
+    def _write_many(self, connection: sqlite3.Connection, documents: Iterable[SearchDocument], touched: int) -> int:
+        """Store documents (each unless a newer version of it is stored) in statements of WRITE_CHUNK rows."""
+        stored = 0
+        iterator = iter(documents)
+        while chunk := list(islice(iterator, WRITE_CHUNK)):
+            latest: dict[str, SearchDocument] = {}
+            for document in chunk:
+                seen = latest.get(document.id)
+                if seen is None or document.version >= seen.version:
+                    latest[document.id] = document
+            marks = ", ".join("?" * len(latest))
+            existing = {
+                row[0]: (row[1], row[2])
+                for row in connection.execute(
+                    f"SELECT id, rowid, version FROM documents WHERE id IN ({marks})",  # noqa: S608 - only marks
+                    list(latest),
+                )
+            }
+            inserts, updates = [], []
+            for document in latest.values():
+                found = existing.get(document.id)
+                if found is None:
+                    inserts.append(document)
+                elif found[1] <= document.version:
+                    updates.append((document, found[0]))
+            next_rowid = connection.execute("SELECT coalesce(max(rowid), 0) + 1 FROM documents").fetchone()[0]
+            placed = [(document, next_rowid + offset) for offset, document in enumerate(inserts)]
+            connection.executemany(_INSERT, [(rowid, *_row_values(document, touched)) for document, rowid in placed])
+            connection.executemany(_INSERT_RECORD, [(rowid, _record(document)) for document, rowid in placed])
+            connection.executemany(_UPDATE, [(*_row_values(document, touched), rowid) for document, rowid in updates])
+            connection.executemany(_UPDATE_RECORD, [(_record(document), rowid) for document, rowid in updates])
+            connection.executemany("DELETE FROM documents_text WHERE rowid = ?", [(rowid,) for _d, rowid in updates])
+            connection.executemany(
+                _INSERT_TEXT, [_text_values(document, rowid) for document, rowid in placed + updates]
+            )
+            stored += len(placed) + len(updates)
         return stored
+
+    # -- reading -----------------------------------------------------------------------------------------
 
     def get(self, document_id: str) -> SearchDocument | None:
         with self._connection() as connection:
-            row = connection.execute("SELECT record FROM documents WHERE id = ?", (document_id,)).fetchone()
-        return SearchDocument.from_record(json.loads(row[0])) if row else None
-
-    def search(self, query: SearchQuery) -> SearchResults:
-        if query.text is None:
-            return self._newest(query)
-        expression = match_expression(query.text)
-        if expression is None:
-            return SearchResults(documents=[], count=0)
-        where = "documents_text MATCH ?"
-        parameters: list[object] = [expression]
-        if query.kind is not None:
-            where += " AND documents.kind = ?"
-            parameters.append(query.kind)
-        joined = "documents_text JOIN documents ON documents.rowid = documents_text.rowid"
-        with self._connection() as connection:
-            rows = connection.execute(
-                f"SELECT documents.record FROM {joined} WHERE {where} "  # noqa: S608 - fixed SQL, values are bound
-                f"ORDER BY {_RANK}, documents.dated_at DESC, documents.id LIMIT ?",
-                (*parameters, query.limit),
-            ).fetchall()
-            count = connection.execute(f"SELECT count(*) FROM {joined} WHERE {where}", parameters).fetchone()[0]  # noqa: S608
-        return SearchResults(documents=[SearchDocument.from_record(json.loads(row[0])) for row in rows], count=count)
+            row = connection.execute(
+                "SELECT r.record, d.current FROM documents d JOIN records r ON r.rowid = d.rowid WHERE d.id = ?",
+                (document_id,),
+            ).fetchone()
+        return _document(*row) if row else None
 
     def count(self, kind: str | None = None) -> int:
         with self._connection() as connection:
-            return _count(connection, kind)
+            if kind is None:
+                return connection.execute("SELECT count(*) FROM documents").fetchone()[0]
+            return connection.execute("SELECT count(*) FROM documents WHERE kind = ?", (kind,)).fetchone()[0]
 
-    def _newest(self, query: SearchQuery) -> SearchResults:
-        where, parameters = ("WHERE kind = ?", [query.kind]) if query.kind is not None else ("", [])
+    def search(self, query: SearchQuery) -> SearchResults:
+        with self._connection() as connection:
+            return self._search(connection, query, counted=True)
+
+    def scan(self, query: SearchQuery) -> Iterator[SearchDocument]:
+        page = dataclasses.replace(query, limit=SCAN_PAGE, exact_count=False)
+        while True:
+            with self._connection() as connection:
+                results = self._search(connection, page, counted=False)
+            yield from results.documents
+            if results.next_cursor is None:
+                return
+            page = dataclasses.replace(page, after=results.next_cursor)
+
+    def _search(self, connection: sqlite3.Connection, query: SearchQuery, counted: bool) -> SearchResults:
+        statement = page_statement(query)
+        if statement is None:
+            return SearchResults(documents=[], count=0)
+        capped: tuple[int, bool] | None = None
+        if query.sort == "relevance" and query.text is not None:
+            # A later page follows the way its cursor was made (a rank is a float, a position in the index an
+            # integer), so a search's pages stay in one order while documents are indexed.
+            if query.after:
+                broad = isinstance(decode_cursor(query.after, query.sort)[0], int)
+            else:
+                capped = self._count_matches(
+                    connection, statement.source, statement.condition, statement.filter_parameters, False, RANK_CAP
+                )
+                broad = not capped[1]
+            statement = page_statement(query, broad) or statement
+        rows = connection.execute(statement.sql, statement.parameters).fetchall()
+        more = len(rows) > query.limit
+        rows = rows[: query.limit]
+        next_cursor = encode_cursor(query.sort, rows[-1][3], rows[-1][0]) if more and rows else None
+        count, exact = len(rows), True
+        if counted:
+            if capped is not None and RANK_CAP == COUNT_CAP and (capped[1] or not query.exact_count):
+                count, exact = capped  # the count that chose the order is the search's count
+            else:
+                count, exact = self._count_matches(
+                    connection, statement.source, statement.condition, statement.filter_parameters, query.exact_count
+                )
+        return SearchResults(
+            documents=self._documents(connection, rows),
+            count=count,
+            count_exact=exact,
+            next_cursor=next_cursor,
+        )
+
+    @staticmethod
+    def _documents(connection: sqlite3.Connection, rows: list[Any]) -> list[SearchDocument]:
+        """The documents of a page's rows (id, rowid, current, key), read once the page is known."""
+        if not rows:
+            return []
+        marks = ", ".join("?" * len(rows))
+        records = dict(
+            connection.execute(
+                f"SELECT rowid, record FROM records WHERE rowid IN ({marks})",  # noqa: S608 - only marks
+                [row[1] for row in rows],
+            )
+        )
+        return [_document(records[rowid], current) for _id, rowid, current, _key in rows]
+
+    def _count_matches(
+        self,
+        connection: sqlite3.Connection,
+        source: str,
+        condition: str,
+        parameters: list[Any],
+        exact: bool,
+        cap: int | None = None,
+    ) -> tuple[int, bool]:
+        """How many match: exact when asked or when at most `cap` (default COUNT_CAP), else (cap, False)."""
+        if exact:
+            sql = f"SELECT count(*) FROM {source} WHERE {condition}"  # noqa: S608
+            return connection.execute(sql, parameters).fetchone()[0], True
+        cap = COUNT_CAP if cap is None else cap
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {condition} LIMIT ?)"  # noqa: S608
+        found = connection.execute(sql, (*parameters, cap + 1)).fetchone()[0]
+        return (cap, False) if found > cap else (found, True)
+
+    def aggregate(self, query: SearchQuery, by: str, top: int) -> Aggregate:
+        if by not in GROUPINGS:
+            raise ValueError(f"cannot group by {by!r}")
+        expression = match_expression(query.text) if query.text is not None else None
+        if query.text is not None and expression is None:
+            return Aggregate(by=by)
+        where, parameters = _filters(query)
+        where += ["d.kind = ?", "d.amount_cents IS NOT NULL"]
+        parameters.append(TRANSACTION)
+        source = "documents d"
+        if expression is not None:
+            source = "documents_text CROSS JOIN documents d ON d.rowid = documents_text.rowid"
+            where.insert(0, "documents_text MATCH ?")
+            parameters.insert(0, expression)
+        group = _GROUP_COLUMNS[by]
+        where.append(f"{group} IS NOT NULL")
         with self._connection() as connection:
             rows = connection.execute(
-                f"SELECT record FROM documents {where} ORDER BY dated_at DESC, id LIMIT ?",  # noqa: S608
-                (*parameters, query.limit),
+                f"SELECT {group} AS bucket, sum(d.amount_cents) AS total, count(*) FROM {source} "  # noqa: S608
+                f"WHERE {' AND '.join(where)} GROUP BY bucket ORDER BY total DESC, bucket LIMIT ?",
+                (*parameters, top),
             ).fetchall()
-            count = _count(connection, query.kind)
-        return SearchResults(documents=[SearchDocument.from_record(json.loads(row[0])) for row in rows], count=count)
+            buckets = []
+            for key, total, count in rows:
+                label = None
+                if by == "entity":
+                    found = connection.execute(
+                        "SELECT json_extract(r.record, '$.entity_name') FROM documents d "
+                        "JOIN records r ON r.rowid = d.rowid WHERE d.entity_id = ? LIMIT 1",
+                        (key,),
+                    ).fetchone()
+                    label = found[0] if found else None
+                buckets.append(Bucket(key=key, total=Decimal(total).scaleb(-2), count=count, label=label))
+        return Aggregate(by=by, buckets=buckets)
 
-    def _write(self, connection: sqlite3.Connection, document: SearchDocument) -> bool:
-        existing = connection.execute("SELECT rowid, version FROM documents WHERE id = ?", (document.id,)).fetchone()
-        if existing is not None and existing[1] > document.version:
-            return False
-        values = (
-            document.kind,
-            document.version,
-            document.dated_at.astimezone(UTC).isoformat(),
-            json.dumps(document.to_record()),
-        )
-        if existing is None:
-            rowid = connection.execute(
-                "INSERT INTO documents (id, kind, version, dated_at, record) VALUES (?, ?, ?, ?, ?)",
-                (document.id, *values),
-            ).lastrowid
-        else:
-            rowid = existing[0]
-            connection.execute(
-                "UPDATE documents SET kind = ?, version = ?, dated_at = ?, record = ? WHERE rowid = ?", (*values, rowid)
-            )
-            connection.execute("DELETE FROM documents_text WHERE rowid = ?", (rowid,))
-        connection.execute(
-            "INSERT INTO documents_text (rowid, title, description, keywords) VALUES (?, ?, ?, ?)",
-            (rowid, document.title, document.description, " ".join(document.keywords)),
-        )
-        return True
+    def suggest(self, prefix: str, limit: int) -> list[Suggestion]:
+        start = " ".join(prefix.split())
+        if not start or limit < 1:
+            return []
+        bounds = (start, start + "\U0010ffff")
+        with self._connection() as connection:
+            entities = connection.execute(
+                "SELECT name, entity_id FROM documents WHERE kind = ? AND current = 1 AND name >= ? AND name < ? "
+                "ORDER BY name, entity_id LIMIT ?",
+                (ENTITY, *bounds, limit),
+            ).fetchall()
+            found = [Suggestion(text=name, kind=ENTITY, entity_id=entity_id) for name, entity_id in entities]
+            if len(found) < limit:
+                seen = {suggestion.text.casefold() for suggestion in found}
+                others = connection.execute(
+                    "SELECT name FROM documents WHERE kind = ? AND current = 1 AND name >= ? AND name < ? "
+                    "GROUP BY name ORDER BY name LIMIT ?",
+                    (TRANSACTION, *bounds, limit + len(found)),
+                ).fetchall()
+                for (name,) in others:
+                    if name.casefold() not in seen and len(found) < limit:
+                        found.append(Suggestion(text=name, kind=TRANSACTION))
+        return found
+
+    # -- connections -------------------------------------------------------------------------------------
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
-        # A connection per operation: safe across threads and green threads, and never holds a stale snapshot.
-        connection = sqlite3.connect(self.path, timeout=self.busy_timeout_seconds, isolation_level=None)
-        with closing(connection):
-            connection.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_seconds * 1000)}")
-            self._ensure_schema(connection)
+        # One operation holds a connection alone (safe across threads and green threads); between operations it
+        # waits idle in a small pool, outside any transaction, so it never holds a stale snapshot. Keeping it open
+        # keeps its page cache and spares the WAL checkpoint and fsync that closing the last connection does.
+        # Each operation reads the pointer first and so follows a rebuilt generation as soon as it is switched.
+        file = self.current_file()
+        connection = self._take(file)
+        try:
             yield connection
+        except BaseException:
+            connection.close()
+            raise
+        if connection.in_transaction:
+            connection.close()
+        else:
+            self._give_back(file, connection)
 
-    def _ensure_schema(self, connection: sqlite3.Connection) -> None:
-        if self._schema_ready:
+    def _take(self, file: Path) -> sqlite3.Connection:
+        with self._pool_lock:
+            for stale in [other for other in self._idle if other != file]:
+                for connection in self._idle.pop(stale):
+                    connection.close()
+            idle = self._idle.get(file)
+            if idle:
+                return idle.pop()
+        return self._open(file)
+
+    def _give_back(self, file: Path, connection: sqlite3.Connection) -> None:
+        with self._pool_lock:
+            idle = self._idle.setdefault(file, [])
+            if len(idle) < POOL_SIZE:
+                idle.append(connection)
+                return
+        connection.close()
+
+    def _discard(self, file: Path) -> None:
+        """Close the idle connections to `file` (a generation that was switched away from)."""
+        with self._pool_lock:
+            for connection in self._idle.pop(file, []):
+                connection.close()
+
+    def _open(self, file: Path) -> sqlite3.Connection:
+        connection = sqlite3.connect(
+            file, timeout=self.busy_timeout_seconds, isolation_level=None, check_same_thread=False
+        )
+        connection.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_seconds * 1000)}")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        connection.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
+        self._ensure_schema(connection, file)
+        return connection
+
+    def _ensure_schema(self, connection: sqlite3.Connection, file: Path) -> None:
+        if file in self._ready:
             return
         with self._schema_lock:
-            if self._schema_ready:
+            if file in self._ready:
                 return
+            names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             # Readers only look: a gateway starting while the worker writes must not queue for the write lock.
-            if not _has_schema(connection):
+            if "documents" in names and "records" not in names:
+                raise RuntimeError(
+                    f"{file} is a search index of an earlier layout: delete it, then fill a new one with "
+                    "`cars-search reindex`"
+                )
+            if not {"documents", "records", "documents_text", "meta"} <= names:
                 connection.execute("PRAGMA journal_mode = WAL")
                 connection.execute("BEGIN IMMEDIATE")
                 for statement in _SCHEMA:
                     connection.execute(statement)
                 connection.execute("COMMIT")
-            self._schema_ready = True
+                _optimize(connection)
+            self._ready.add(file)
+
+
+class Rebuild:
+    """A generation being built beside the one in service. Fill `index`, then `finish()` (or `abandon()`)."""
+
+    def __init__(self, serving: EmbeddedIndex, target: Path) -> None:
+        self.serving = serving
+        self.target = target
+        self.index = EmbeddedIndex(target, serving.busy_timeout_seconds)
+        self.index.count()  # creates the file and its schema
+        with serving._connection() as connection:
+            self._since = connection.execute("SELECT value FROM meta WHERE key = 'writes'").fetchone()[0]
+
+    def finish(self) -> int:
+        """Copy what was written to the serving generation meanwhile, then switch to the new one, atomically for
+        writers; the old file is deleted. How many documents were copied over."""
+        with self.index._connection() as fresh:
+            _optimize(fresh)
+        old = self.serving.current_file()
+        connection = self.serving._open(old)
+        with closing(connection):
+            # Most of the catching up happens while writers go on; the rest inside their lock, with the switch.
+            copied = self._catch_up(connection)
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                copied += self._catch_up(connection)
+                connection.execute("UPDATE meta SET value = 1 WHERE key = 'retired'")
+                pointer = self.serving.pointer
+                temporary = pointer.with_name(pointer.name + ".tmp")
+                temporary.write_text(self.target.name)
+                os.replace(temporary, pointer)
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+        self.serving._discard(old)
+        for leftover in (old, Path(f"{old}-wal"), Path(f"{old}-shm")):
+            leftover.unlink(missing_ok=True)
+        return copied
+
+    def abandon(self) -> None:
+        """Drop the unfinished generation; the serving one is untouched."""
+        self.index._discard(self.target)
+        for leftover in (self.target, Path(f"{self.target}-wal"), Path(f"{self.target}-shm")):
+            leftover.unlink(missing_ok=True)
+
+    def _catch_up(self, connection: sqlite3.Connection) -> int:
+        """Copy the documents written to the serving generation since the rebuild began (or since the last pass),
+        with their current flag: one scan of the table in one snapshot, whose write counter the next pass starts at."""
+        in_transaction = connection.in_transaction
+        if not in_transaction:
+            connection.execute("BEGIN")
+        try:
+            writes = connection.execute("SELECT value FROM meta WHERE key = 'writes'").fetchone()[0]
+            rows = connection.execute(
+                "SELECT r.record, d.current FROM documents d JOIN records r ON r.rowid = d.rowid WHERE d.touched > ?",
+                (self._since,),
+            )
+            copied = self.index.upsert_many(_document(record, current) for record, current in rows)
+        finally:
+            if not in_transaction:
+                connection.execute("COMMIT")
+        self._since = writes
+        return copied

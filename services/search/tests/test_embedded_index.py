@@ -1,10 +1,11 @@
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
-from search.domain.documents import entity_document, filing_document
-from search.domain.query import SearchQuery
+from search import embedded_index
+from search.domain.documents import entity_document, filing_document, transaction_document
+from search.domain.query import SearchQuery, encode_cursor
 from search.embedded_index import EmbeddedIndex, match_expression
 
 HOSTILE_QUERIES = [
@@ -32,14 +33,6 @@ def index(tmp_path):
     return EmbeddedIndex(tmp_path / "search-index.db")
 
 
-def test_upserting_the_same_document_twice_keeps_one(index, filing_accepted):
-    document = filing_document(filing_accepted()["payload"])
-    assert index.upsert(document)
-    assert index.upsert(document)
-    assert index.count() == 1
-    assert index.search(SearchQuery(text="friends")).count == 1
-
-
 def test_committee_is_found_by_the_start_of_its_name(index, filing_accepted, entity_registered):
     index.upsert(filing_document(filing_accepted()["payload"]))
     index.upsert(entity_document(entity_registered()["payload"]))
@@ -61,27 +54,12 @@ def test_filer_id_and_form_number_are_searchable(index, filing_accepted):
     assert index.search(SearchQuery(text="form 460")).count == 1
 
 
-def test_kind_narrows_the_results(index, filing_accepted, entity_registered):
-    index.upsert(filing_document(filing_accepted()["payload"]))
-    index.upsert(entity_document(entity_registered()["payload"]))
-    results = index.search(SearchQuery(text="friends", kind="entity"))
-    assert [document.kind for document in results.documents] == ["entity"]
-    assert results.count == 1
-
-
 def test_limit_caps_the_page_but_count_is_every_match(index, entity_registered):
     for number in range(5):
         event = entity_registered(entity_id=f"14000{number}", name=f"Friends {number}")
         index.upsert(entity_document(event["payload"]))
     results = index.search(SearchQuery(text="friends", limit=2))
     assert (len(results.documents), results.count) == (2, 5)
-
-
-def test_name_match_ranks_above_a_passing_mention(index, filing_accepted, entity_registered):
-    index.upsert(entity_document(entity_registered(entity_id="1400009", name="Parks Now")["payload"]))
-    index.upsert(filing_document(filing_accepted(entity_name="Neighbors for Parks Now and Later")["payload"]))
-    index.upsert(entity_document(entity_registered(entity_id="1400010", name="Parks")["payload"]))
-    assert index.search(SearchQuery(text="parks")).documents[0].title == "Parks"
 
 
 @pytest.mark.parametrize("text", HOSTILE_QUERIES)
@@ -95,15 +73,6 @@ def test_query_operators_are_quoted_as_plain_words(index, entity_registered):
     index.upsert(entity_document(entity_registered(name="Committee AND Friends")["payload"]))
     assert match_expression("AND(") == '"and"*'
     assert index.search(SearchQuery(text="AND(")).count == 1
-
-
-def test_older_amendment_never_replaces_a_newer_one(index, filing_accepted):
-    assert index.upsert(filing_document(filing_accepted(amendment=2, entity_name="Friends Renamed")["payload"]))
-    assert not index.upsert(filing_document(filing_accepted(amendment=1)["payload"]))
-    stored = index.get("filing:b2e1d2ef-1c4b-4a8f-9b51-4a6c7d2e3f40")
-    assert (stored.amendment, stored.entity_name) == (2, "Friends Renamed")
-    assert index.search(SearchQuery(text="renamed")).count == 1
-    assert index.search(SearchQuery(text="example")).count == 0
 
 
 def test_replaced_words_are_no_longer_found(index, filing_accepted):
@@ -147,3 +116,189 @@ def test_reading_while_a_write_transaction_is_open_does_not_wait(index, entity_r
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+def test_beyond_the_count_cap_the_count_is_a_flagged_lower_bound_unless_exact(index, entity_registered, monkeypatch):
+    monkeypatch.setattr(embedded_index, "COUNT_CAP", 3)
+    index.upsert_many(
+        entity_document(entity_registered(entity_id=f"14000{n}", name=f"Friends {n}")["payload"]) for n in range(5)
+    )
+    estimated = index.search(SearchQuery(text="friends", limit=1))
+    assert (estimated.count, estimated.count_exact) == (3, False)
+    exact = index.search(SearchQuery(text="friends", limit=1, exact_count=True))
+    assert (exact.count, exact.count_exact) == (5, True)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        SearchQuery(),
+        SearchQuery(sort="date"),
+        SearchQuery(kinds=("transaction",), sort="-date"),
+        SearchQuery(sort="-amount", after=encode_cursor("-amount", 50000, "transaction:x:0:schedule_a:1")),
+        SearchQuery(sort="amount"),
+        SearchQuery(entity_ids=("1400001",)),
+        SearchQuery(date_from=date(2026, 1, 1), sort="date"),
+    ],
+)
+def test_filtered_and_sorted_pages_are_read_in_order_from_an_index(index, query):
+    index.count()
+    statement = embedded_index.page_statement(query)
+    with sqlite3.connect(index.path) as connection:
+        plan = [row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {statement.sql}", statement.parameters)]
+    assert len(plan) == 1
+    assert "USING INDEX" in plan[0] or "USING COVERING INDEX" in plan[0]
+
+
+def test_a_rebuild_serves_the_old_generation_until_it_switches(tmp_path, entity_registered):
+    serving = EmbeddedIndex(tmp_path / "search-index.db")
+    serving.upsert(entity_document(entity_registered(name="Old Generation")["payload"]))
+    rebuild = serving.begin_rebuild()
+    rebuild.index.upsert(entity_document(entity_registered(name="New Generation")["payload"]))
+    assert serving.search(SearchQuery(text="generation")).documents[0].title == "Old Generation"
+    # A document the worker writes while the rebuild runs is carried over when it switches.
+    serving.upsert(entity_document(entity_registered(entity_id="1400077", name="Written Meanwhile")["payload"]))
+    assert rebuild.finish() == 1
+    reader = EmbeddedIndex(tmp_path / "search-index.db")
+    assert {d.title for d in reader.search(SearchQuery(text="generation")).documents} == {"New Generation"}
+    assert serving.search(SearchQuery(text="meanwhile")).count == 1
+    assert serving.current_file() == rebuild.target
+    assert not (tmp_path / "search-index.db").exists()
+
+
+def test_a_writer_that_opened_a_retired_generation_writes_to_the_one_in_service(tmp_path, entity_registered):
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    EmbeddedIndex(old).count()
+    EmbeddedIndex(new).count()
+    with sqlite3.connect(old) as connection:
+        connection.execute("UPDATE meta SET value = 1 WHERE key = 'retired'")
+    writer = EmbeddedIndex(tmp_path / "search-index.db")
+    resolved = iter([old, new])  # it resolved the pointer just before a rebuild switched it
+    writer.current_file = lambda: next(resolved)
+    assert writer.upsert(entity_document(entity_registered()["payload"]))
+    assert (EmbeddedIndex(old).count(), EmbeddedIndex(new).count()) == (0, 1)
+
+
+def test_abandoning_a_rebuild_leaves_the_serving_generation_alone(tmp_path, entity_registered):
+    serving = EmbeddedIndex(tmp_path / "search-index.db")
+    serving.upsert(entity_document(entity_registered()["payload"]))
+    rebuild = serving.begin_rebuild()
+    rebuild.abandon()
+    assert not rebuild.target.exists()
+    assert serving.current_file() == tmp_path / "search-index.db"
+    assert serving.count() == 1
+
+
+def test_an_amendment_indexed_during_a_rebuild_is_carried_over_with_the_old_rows_as_history(tmp_path, filing_accepted):
+    def version(amendment, name):
+        envelope = filing_accepted(amendment=amendment)["payload"]
+        line = {"date": "2026-02-01", "contributor_name": name, "amount": "100.00"}
+        return envelope, [
+            filing_document(envelope),
+            transaction_document(envelope, "schedule_a", "Schedule A", 1, line),
+        ]
+
+    serving = EmbeddedIndex(tmp_path / "search-index.db")
+    original, documents = version(0, "Jane Doe")
+    serving.replace_filing(original["filing_id"], 0, documents)
+    rebuild = serving.begin_rebuild()
+    rebuild.index.replace_filing(original["filing_id"], 0, documents)
+    serving.replace_filing(original["filing_id"], 1, version(1, "Jane Q. Doe")[1])
+    rebuild.finish()
+    current = serving.search(SearchQuery(kinds=("transaction",)))
+    assert [(document.name, document.amendment) for document in current.documents] == [("Jane Q. Doe", 1)]
+    assert serving.search(SearchQuery(kinds=("transaction",), include_history=True)).count == 2
+
+
+def test_the_planner_statistics_follow_the_table_size_every_so_many_writes(index, entity_registered, monkeypatch):
+    monkeypatch.setattr(embedded_index, "OPTIMIZE_EVERY", 2)
+    monkeypatch.setattr(embedded_index, "_SHAPE", {**embedded_index._SHAPE, "documents_by_date": ("N/2", "20", "1")})
+    index.upsert(entity_document(entity_registered()["payload"]))
+    query = "SELECT stat FROM sqlite_stat1 WHERE idx = 'documents_by_date'"
+    with sqlite3.connect(index.path) as connection:
+        assert connection.execute(query).fetchone()[0] == "1000 500 20 1"  # written with the schema, at least 1000
+        connection.executemany(
+            "INSERT INTO documents (rowid, id, kind, version, dated_at) VALUES (?, ?, 'entity', 0, '')",
+            [(rowid, f"filler:{rowid}") for rowid in range(10, 4010)],
+        )
+    index.upsert(entity_document(entity_registered(entity_id="1400002")["payload"]))
+    with sqlite3.connect(index.path) as connection:
+        assert connection.execute(query).fetchone()[0] == "4010 2005 20 1"
+
+
+def _friends(entity_registered, numbers):
+    return [
+        entity_document(entity_registered(entity_id=f"14100{n:02d}", name=f"Friends {n}")["payload"]) for n in numbers
+    ]
+
+
+def test_words_matching_more_than_the_rank_cap_list_newest_indexed_first_in_stable_pages(
+    index, entity_registered, monkeypatch
+):
+    monkeypatch.setattr(embedded_index, "RANK_CAP", 3)
+    for document in _friends(entity_registered, range(6)):
+        index.upsert(document)
+    first = index.search(SearchQuery(text="friends", limit=2))
+    assert [d.entity_id for d in first.documents] == ["1410005", "1410004"]
+    assert first.count == 6
+    index.upsert(_friends(entity_registered, [9])[0])  # indexed between pages: not slipped into later ones
+    second = index.search(SearchQuery(text="friends", limit=2, after=first.next_cursor))
+    third = index.search(SearchQuery(text="friends", limit=2, after=second.next_cursor))
+    assert [d.entity_id for d in second.documents + third.documents] == ["1410003", "1410002", "1410001", "1410000"]
+    assert third.next_cursor is None
+
+
+def test_a_ranked_search_keeps_its_order_when_its_matches_pass_the_rank_cap_between_pages(
+    index, entity_registered, monkeypatch
+):
+    monkeypatch.setattr(embedded_index, "RANK_CAP", 3)
+    index.upsert_many(_friends(entity_registered, range(3)))
+    first = index.search(SearchQuery(text="friends", limit=2))
+    index.upsert_many(_friends(entity_registered, range(10, 14)))
+    rest = index.search(SearchQuery(text="friends", limit=10, after=first.next_cursor))
+    seen = [d.entity_id for d in first.documents + rest.documents]
+    assert len(seen) == len(set(seen)) == 7
+
+
+def test_an_index_file_of_the_earlier_layout_is_refused_with_what_to_do(tmp_path):
+    with sqlite3.connect(tmp_path / "old.db") as connection:
+        connection.execute("CREATE TABLE documents (rowid INTEGER PRIMARY KEY, record TEXT NOT NULL)")
+    with pytest.raises(RuntimeError, match="cars-search reindex"):
+        EmbeddedIndex(tmp_path / "old.db").count()
+
+
+def test_connections_wait_open_between_operations_and_follow_a_rebuild(tmp_path, entity_registered):
+    serving = EmbeddedIndex(tmp_path / "search-index.db")
+    serving.upsert(entity_document(entity_registered()["payload"]))
+    serving.search(SearchQuery(text="friends"))
+    assert [len(idle) for idle in serving._idle.values()] == [1]
+    rebuild = serving.begin_rebuild()
+    rebuild.index.upsert_many(_friends(entity_registered, range(2)))
+    rebuild.finish()
+    assert serving.search(SearchQuery(text="friends")).count == 2
+    assert list(serving._idle) == [rebuild.target]
+
+
+def test_totals_of_one_filer_read_only_its_index_and_rare_kinds_their_own(index):
+    index.count()
+    where, parameters = embedded_index._filters(SearchQuery(entity_ids=("1400001",)))
+    sql = (
+        "SELECT substr(d.dated_at, 1, 7) AS bucket, sum(d.amount_cents), count(*) FROM documents d "  # noqa: S608 - conditions built by the module
+        f"WHERE {' AND '.join(where)} AND d.kind = 'transaction' AND d.amount_cents IS NOT NULL GROUP BY bucket"
+    )
+    statement = embedded_index.page_statement(SearchQuery(kinds=("entity", "filing"), sort="-date"))
+    with sqlite3.connect(index.path) as connection:
+        totals = " ".join(row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", parameters))
+        kinds = " ".join(
+            row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {statement.sql}", statement.parameters)
+        )
+    assert "COVERING INDEX documents_by_entity_totals" in totals
+    assert "documents_by_other_kind" in kinds
+
+
+def test_a_search_with_text_reads_the_full_text_matches_first(index, entity_registered):
+    index.upsert_many(_friends(entity_registered, range(3)))
+    statement = embedded_index.page_statement(SearchQuery(text="friends", cities=("Sacramento",)))
+    with sqlite3.connect(index.path) as connection:
+        plan = [row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {statement.sql}", statement.parameters)]
+    assert plan[0].startswith("SCAN documents_text VIRTUAL TABLE")

@@ -1,7 +1,15 @@
 from datetime import date
 from decimal import Decimal
 
-from search.domain.plain_words import entity_type_name, form_label, joined, money, period
+from search.domain.plain_words import (
+    contributor_type_name,
+    entity_type_name,
+    form_label,
+    joined,
+    money,
+    payment_code_name,
+    period,
+)
 
 
 def test_money_has_dollar_sign_thousands_separator_and_cents():
@@ -43,3 +51,10 @@ def test_lists_join_with_and():
     assert joined(["a"]) == "a"
     assert joined(["a", "b"]) == "a and b"
     assert joined(["a", "b", "c"]) == "a, b and c"
+
+
+def test_payment_codes_and_contributor_types_are_spelled_out():
+    assert payment_code_name("LIT") == "campaign literature and mailings"
+    assert payment_code_name("lit") == "campaign literature and mailings"
+    assert payment_code_name("ZZZ") == "ZZZ"
+    assert contributor_type_name("small_contributor_committee") == "small contributor committee"

@@ -19,16 +19,35 @@ class UserRegistered(Schema):
     email = fields.Email(required=True)
 
 
+# How a link came to be approved: an officer or staff decided a request, the user registered the entity,
+# or the user claimed a migrated entity with the access code mailed to it.
+LINK_APPROVALS = ("officer", "staff", "registration", "access_code")
+
+
 @event(
     "accounts",
     "entity_link_approved",
-    description="A user may now act for an entity with the given role.",
-    example={"user_id": "4b7c1c1e-4a65-4c8e-9a57-0d4c6f4d3b1a", "entity_id": "1400001", "role": "officer"},
+    description=(
+        "A user may now act for an entity with the given role. `link_id`, `approval` (officer, staff, "
+        "registration or access_code) and `approved_by` (who decided; the user themself for registration and "
+        "access_code) are absent from events published before they were added."
+    ),
+    example={
+        "user_id": "4b7c1c1e-4a65-4c8e-9a57-0d4c6f4d3b1a",
+        "entity_id": "1400001",
+        "role": "officer",
+        "link_id": "0c9a7f3e-5b1d-4f2a-8e6c-7d3b2a1f0e9d",
+        "approval": "staff",
+        "approved_by": "staff-1",
+    },
 )
 class EntityLinkApproved(Schema):
     user_id = fields.String(required=True)
     entity_id = fields.String(required=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES_ON_ENTITY))
+    link_id = fields.String(load_default=None)
+    approval = fields.String(load_default=None, validate=validate.OneOf(LINK_APPROVALS))
+    approved_by = fields.String(load_default=None)
 
 
 VENDOR_EXAMPLE_ID = "8d0f5a52-3f0e-4a0e-9d7e-2f6b1c9a4e11"
@@ -37,25 +56,56 @@ VENDOR_EXAMPLE_ID = "8d0f5a52-3f0e-4a0e-9d7e-2f6b1c9a4e11"
 @event(
     "accounts",
     "vendor_certified",
-    description="Staff certified a vendor's software; its credentials may now be used in production.",
-    example={"vendor_id": VENDOR_EXAMPLE_ID, "name": "Acme Filing Software", "certified_by": "staff-1"},
+    description=(
+        "Staff certified a vendor's software; its credentials may now be used in production. `manager_ids` are "
+        "the users who manage the vendor (to write to), `scenarios` the certification scenarios its sandbox "
+        "submissions passed (as filings reported them, when accounts has that report); events published before "
+        "these fields were added lack them and `certified_at`, `scenarios_passed_at`."
+    ),
+    example={
+        "vendor_id": VENDOR_EXAMPLE_ID,
+        "name": "Acme Filing Software",
+        "certified_by": "staff-1",
+        "certified_at": "2026-05-06T17:00:00+00:00",
+        "manager_ids": ["4b7c1c1e-4a65-4c8e-9a57-0d4c6f4d3b1a"],
+        "scenarios_passed_at": "2026-05-04T16:30:00+00:00",
+        "scenarios": ["original_460", "amended_460", "report_497", "rejected_460", "report_615"],
+    },
 )
 class VendorCertified(Schema):
     vendor_id = fields.String(required=True)
     name = fields.String(required=True)
     certified_by = fields.String(required=True)
+    certified_at = fields.AwareDateTime(load_default=None)
+    manager_ids = fields.List(fields.String(), load_default=list)
+    scenarios_passed_at = fields.AwareDateTime(load_default=None)
+    scenarios = fields.List(fields.String(), load_default=list)
 
 
 @event(
     "accounts",
     "vendor_decertified",
-    description="Staff withdrew a vendor's certification; its production access ends at once.",
-    example={"vendor_id": VENDOR_EXAMPLE_ID, "decertified_by": "staff-1", "reason": "Failed re-certification."},
+    description=(
+        "Staff withdrew a vendor's certification; its production access ends at once. `name`, `decertified_at` "
+        "and `manager_ids` (the users who manage the vendor) are absent from events published before they were "
+        "added."
+    ),
+    example={
+        "vendor_id": VENDOR_EXAMPLE_ID,
+        "decertified_by": "staff-1",
+        "reason": "Failed re-certification.",
+        "name": "Acme Filing Software",
+        "decertified_at": "2026-09-01T16:00:00+00:00",
+        "manager_ids": ["4b7c1c1e-4a65-4c8e-9a57-0d4c6f4d3b1a"],
+    },
 )
 class VendorDecertified(Schema):
     vendor_id = fields.String(required=True)
     decertified_by = fields.String(required=True)
     reason = fields.String(required=True)
+    name = fields.String(load_default=None)
+    decertified_at = fields.AwareDateTime(load_default=None)
+    manager_ids = fields.List(fields.String(), load_default=list)
 
 
 @event(
@@ -269,3 +319,31 @@ class PartnerAccessRevoked(Schema):
     partner_id = fields.String(required=True)
     entity_id = fields.String(required=True)
     revoked_by = fields.String(required=True)
+
+
+FEED_PARTNER_EXAMPLE = {"feed_partner_id": "5d2c9e4a-7b1f-4e3a-9c8d-6f0a1b2c3d4e", "name": "Sacramento Daily Ledger"}
+
+
+@event(
+    "accounts",
+    "feed_partner_created",
+    description=(
+        "Staff created a feed partner (a subscriber to public events); its access tokens carry `feed_partner_id`. "
+        "Its credentials never travel in events."
+    ),
+    example=FEED_PARTNER_EXAMPLE,
+)
+class FeedPartnerCreated(Schema):
+    feed_partner_id = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+@event(
+    "accounts",
+    "feed_partner_revoked",
+    description="Staff revoked a feed partner: its broker user is deleted and its API keys stopped working.",
+    example=FEED_PARTNER_EXAMPLE,
+)
+class FeedPartnerRevoked(Schema):
+    feed_partner_id = fields.String(required=True)
+    name = fields.String(required=True)

@@ -1,6 +1,6 @@
 """Events published by filings."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from cars_shared.events.registry import event
 
@@ -8,7 +8,11 @@ from cars_shared.events.registry import event
 @event(
     "filings",
     "entity_registered",
-    description="A filing entity was registered (Form 410 and the like).",
+    description=(
+        "A filing entity was registered (Form 410 and the like). `registration_form` is the form that put it on "
+        "file: a registration, or a first report of a filer with no registration form (Form 635, 645); absent or "
+        "null when not stated."
+    ),
     example={
         "entity_id": "1400001",
         "name": "Friends of Example for Assembly 2026",
@@ -16,6 +20,7 @@ from cars_shared.events.registry import event
         "registered_by": "4b7c1c1e-4a65-4c8e-9a57-0d4c6f4d3b1a",
         "registered_on": "2026-03-02",
         "filing_id": "a1f0c1de-0b3a-4f7e-8a40-3f5b6c1d2e3f",
+        "registration_form": "F410",
     },
 )
 class EntityRegistered(Schema):
@@ -25,6 +30,7 @@ class EntityRegistered(Schema):
     registered_by = fields.String(required=True)
     registered_on = fields.Date(required=True)
     filing_id = fields.String(required=True)
+    registration_form = fields.String(allow_none=True, load_default=None)
 
 
 @event(
@@ -134,7 +140,9 @@ class FilingAmended(FilingAccepted):
     description=(
         "A required filing was not on file by its deadline: `filing_id` is the late filing once it arrives, "
         "null while it is still missing. Published once per entity, form and period when first found late, "
-        "and again when the missing filing arrives (with its filing_id and final days_late)."
+        "and again when the missing filing arrives (with its filing_id and final days_late). `reported_amount` is "
+        "the cumulative amount the late filing reports (its form's declared activity totals, dollars), once it "
+        "arrived; absent or null while missing or when the form declares none."
     ),
     example={
         "entity_id": ENTITY_EXAMPLE_ID,
@@ -145,7 +153,8 @@ class FilingAmended(FilingAccepted):
         "period_end": "2026-06-30",
         "due_on": "2026-07-31",
         "days_late": 3,
-        "filing_id": None,
+        "filing_id": FILING_EXAMPLE_ID,
+        "reported_amount": "1750.00",
     },
 )
 class FilingLate(Schema):
@@ -158,6 +167,7 @@ class FilingLate(Schema):
     due_on = fields.Date(required=True)
     days_late = fields.Integer(required=True)
     filing_id = fields.String(required=True, allow_none=True)
+    reported_amount = fields.Decimal(as_string=True, allow_none=True, load_default=None)
 
 
 @event(
@@ -175,8 +185,9 @@ class SubmissionReceived(Schema):
     "filings",
     "submission_decided",
     description=(
-        "Filings finished checking a submission (accepted or rejected), in the production or the sandbox space. "
-        "Read by filings itself (vendor webhooks, certification); carries no filing content."
+        "Filings finished checking vendor software's submission (accepted or rejected), in the production or the "
+        "sandbox space. Read by filings itself (vendor webhooks, certification); carries no filing content. A "
+        "person's submission has none: its submitter follows the status resource."
     ),
     example={
         "submission_id": "3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a9f",
@@ -212,3 +223,55 @@ class VendorScenariosPassed(Schema):
     vendor_id = fields.String(required=True)
     passed_at = fields.AwareDateTime(required=True)
     scenarios = fields.List(fields.String(), required=True)
+
+
+LEGACY_BATCH_LIMIT = 500
+"""Most filing versions, and most entities, one legacy_batch_imported event names."""
+
+
+def _filing_versions(value: object) -> None:
+    """A list of at most 500 {"filing_id": text, "amendment": integer}: checked in one pass (batches are large)."""
+    if not isinstance(value, list) or len(value) > LEGACY_BATCH_LIMIT:
+        raise ValidationError(f"a list of at most {LEGACY_BATCH_LIMIT} filing versions")
+    for item in value:
+        if not (
+            isinstance(item, dict)
+            and item.keys() == {"filing_id", "amendment"}
+            and isinstance(item["filing_id"], str)
+            and isinstance(item["amendment"], int)
+            and not isinstance(item["amendment"], bool)
+        ):
+            raise ValidationError(f"not a filing version: {item!r}")
+
+
+def _entity_ids(value: object) -> None:
+    if not isinstance(value, list) or len(value) > LEGACY_BATCH_LIMIT:
+        raise ValidationError(f"a list of at most {LEGACY_BATCH_LIMIT} entity IDs")
+    if not all(isinstance(item, str) for item in value):
+        raise ValidationError("entity IDs are text")
+
+
+@event(
+    "filings",
+    "legacy_batch_imported",
+    description=(
+        "A batch of CAL-ACCESS history was migrated (`cars-migrate load`): the filing versions and entities it "
+        "created or changed, at most 500 of each. Read by search (indexes them) and accounts (records the entities "
+        "as migrated, claimable by access code); history assesses no fee and sends no letter."
+    ),
+    example={
+        "batch_id": "5f0c9a2e-7d1b-4c3e-9a8f-2b6d4e1c0a97:RCPT_CD:2:0",
+        "filing_ids": [{"filing_id": "1845001", "amendment": 0}, {"filing_id": "1845001", "amendment": 1}],
+        "entity_ids": ["1300001"],
+    },
+)
+class LegacyBatchImported(Schema):
+    batch_id = fields.String(required=True)
+    filing_ids = fields.Raw(
+        required=True,
+        validate=_filing_versions,
+        metadata={"description": 'Filing versions: [{"filing_id": text, "amendment": integer}], at most 500'},
+    )
+    entity_ids = fields.Raw(
+        required=True, validate=_entity_ids, metadata={"description": "Entity IDs (text), at most 500"}
+    )

@@ -14,3 +14,49 @@ from cars_shared.events.registry import event
 class DocumentIndexed(Schema):
     document_id = fields.String(required=True)
     kind = fields.String(required=True)
+
+
+@event(
+    "search",
+    "export_ready",
+    description="An asynchronous export of search results finished; its file can be downloaded from the link.",
+    example={
+        "export_id": "5f0c9a8e-2d4b-4c1e-9a3f-7b6d5e4c3b2a",
+        "user_id": "4b7c1c1e-4a65-4c8e-9a57-0d4c6f4d3b1a",
+        "email": None,
+        "format": "csv",
+        "rows": 125000,
+        "download_url": "http://127.0.0.1:8000/api/search/exports/5f0c9a8e-2d4b-4c1e-9a3f-7b6d5e4c3b2a/download",
+    },
+)
+class ExportReady(Schema):
+    export_id = fields.String(required=True)
+    user_id = fields.String(required=True, allow_none=True, metadata={"description": "The signed-in requester."})
+    email = fields.String(
+        required=True, allow_none=True, metadata={"description": "The address the requester asked to be told at."}
+    )
+    format = fields.String(required=True, metadata={"description": "csv or jsonl"})
+    rows = fields.Integer(required=True)
+    download_url = fields.String(required=True)
+
+
+@event(
+    "search",
+    "saved_search_matched",
+    description="A scheduled saved search found results newer than at its last run.",
+    example={
+        "saved_search_id": "8d1e2f3a-4b5c-4d6e-8f70-1a2b3c4d5e6f",
+        "user_id": "4b7c1c1e-4a65-4c8e-9a57-0d4c6f4d3b1a",
+        "name": "Teachers giving in Sacramento",
+        "new_results": 12,
+        "link": "http://127.0.0.1:8000/api/search/saved-searches/8d1e2f3a-4b5c-4d6e-8f70-1a2b3c4d5e6f/results",
+        "matched_at": "2026-03-03T14:00:00+00:00",
+    },
+)
+class SavedSearchMatched(Schema):
+    saved_search_id = fields.String(required=True)
+    user_id = fields.String(required=True)
+    name = fields.String(required=True)
+    new_results = fields.Integer(required=True, metadata={"description": "At least this many new results."})
+    link = fields.String(required=True)
+    matched_at = fields.AwareDateTime(required=True, metadata={"description": "When the run found them."})

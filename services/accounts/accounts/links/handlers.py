@@ -256,7 +256,7 @@ def _claim(
         make_event(
             "accounts",
             "entity_link_approved",
-            {"user_id": link.user_id, "entity_id": link.entity_id, "role": link.role},
+            {**_link_payload(link), "approval": "access_code", "approved_by": caller.user_id},
         ),
     )
     _audit(session, caller, "entity_claimed", f"entity:{entity.entity_id}", {"link_id": link.id, "proof": field})
@@ -286,7 +286,7 @@ def decide_link(session: Session, caller: Caller, link_id: str, approve: bool, r
         event = make_event(
             "accounts",
             "entity_link_approved",
-            {"user_id": link.user_id, "entity_id": link.entity_id, "role": link.role},
+            {**_link_payload(link), "approval": "staff" if as_staff else "officer", "approved_by": caller.user_id},
         )
     else:
         event = make_event("accounts", "entity_link_denied", {**_link_payload(link), "decided_by": caller.user_id})

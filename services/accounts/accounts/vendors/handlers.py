@@ -7,15 +7,17 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from accounts import client_credentials
 from accounts.audit.log import SUCCESS, record
+from accounts.audit.models import AuditEntry
+from accounts.client_credentials import IssuedCredential, TokenSigner
 from accounts.domain import vendor_credentials as rules
-from accounts.signing_key import AccessToken
 from accounts.vendors.callers import Caller
 from accounts.vendors.exceptions import (
     AlreadyAuthorised,
@@ -37,7 +39,6 @@ from accounts.vendors.models import (
     VendorManager,
 )
 from cars_shared import outbox
-from cars_shared.config import ACCESS_TOKEN_TTL_SECONDS
 from cars_shared.events import make_event
 
 MAX_ACTIVE_CREDENTIALS = 10
@@ -45,25 +46,11 @@ MAX_ACTIVE_CREDENTIALS = 10
 VENDOR_TOKEN_TTL_SECONDS = 300
 VENDOR_SUBJECT_PREFIX = "vendor:"
 AGENT = "agent"
+# The audit action recording filings' report that a vendor passed the certification scenarios.
+SCENARIOS_PASSED = "vendor.scenarios_passed"
 
 KEY_ID_PATTERN = re.compile(rf"^{rules.KEY_ID_PREFIX}[0-9a-f]{{20}}$")
 ENTITY_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,40}$")
-
-
-class TokenSigner(Protocol):
-    """The accounts key that signs access tokens (a SigningKey or the key ring's current one)."""
-
-    def issue(
-        self, *, user_id: str, username: str, roles: list[str], extra_claims: dict[str, Any] | None = None
-    ) -> AccessToken: ...
-
-
-@dataclass(frozen=True)
-class IssuedCredential:
-    """A credential and its secret in clear, which exists only in this answer."""
-
-    credential: VendorCredential
-    secret: str
 
 
 @dataclass(frozen=True)
@@ -118,24 +105,15 @@ def visible_vendor(session: Session, caller: Caller, vendor_id: str) -> Vendor:
     raise NotPermitted("Only staff, the vendor's managers and its own software may see this vendor.", "vendor_id")
 
 
-def new_credential(session: Session, vendor: Vendor, now: datetime) -> IssuedCredential:
-    secret = rules.new_secret()
-    stored = rules.hashed(secret)
-    credential = VendorCredential(
-        id=str(uuid.uuid4()),
-        vendor_id=vendor.id,
-        key_id=rules.new_key_id(),
-        secret_salt=stored.salt,
-        secret_hash=stored.hash,
-        status=ACTIVE,
-        created_at=now,
+def new_credential(session: Session, vendor: Vendor, now: datetime) -> IssuedCredential[VendorCredential]:
+    return client_credentials.new_credential(
+        session, VendorCredential, key_id=rules.new_key_id(), secret=rules.new_secret(), now=now, vendor_id=vendor.id
     )
-    session.add(credential)
-    session.flush()
-    return IssuedCredential(credential, secret)
 
 
-def register_vendor(session: Session, caller: Caller, name: str, contact_email: str) -> tuple[Vendor, IssuedCredential]:
+def register_vendor(
+    session: Session, caller: Caller, name: str, contact_email: str
+) -> tuple[Vendor, IssuedCredential[VendorCredential]]:
     """A new vendor organisation managed by the caller, with its first (sandbox-only) API key."""
     if caller.is_vendor_client:
         raise NotPermitted("A vendor's software cannot register vendors; sign in as a person.", "name")
@@ -166,15 +144,10 @@ def vendors_for(session: Session, caller: Caller) -> list[Vendor]:
     return list(session.scalars(query))
 
 
-def issue_credential(session: Session, caller: Caller, vendor_id: str) -> IssuedCredential:
+def issue_credential(session: Session, caller: Caller, vendor_id: str) -> IssuedCredential[VendorCredential]:
     """One more API key for the vendor, up to MAX_ACTIVE_CREDENTIALS active at a time."""
     vendor = managed_vendor(session, caller, vendor_id)
-    active = session.scalar(
-        select(func.count())
-        .select_from(VendorCredential)
-        .where(VendorCredential.vendor_id == vendor.id, VendorCredential.status == ACTIVE)
-    )
-    if active >= MAX_ACTIVE_CREDENTIALS:
+    if client_credentials.active_count(session, VendorCredential.vendor_id, vendor.id) >= MAX_ACTIVE_CREDENTIALS:
         raise TooManyCredentials(vendor.id)
     return new_credential(session, vendor, now_utc())
 
@@ -203,21 +176,13 @@ def credential_of(session: Session, vendor: Vendor, key_id: str) -> VendorCreden
 
 def rotate_credential(
     session: Session, caller: Caller, vendor_id: str, key_id: str, *, immediately: bool
-) -> IssuedCredential:
+) -> IssuedCredential[VendorCredential]:
     """A new secret for the key id; the old one works for the rotation overlap, or stops at once."""
     vendor = managed_vendor(session, caller, vendor_id)
     credential = credential_of(session, vendor, key_id)
     if credential.status != ACTIVE:
         raise CredentialNotFound(key_id)
-    now = now_utc()
-    secret = rules.new_secret()
-    stored = rules.hashed(secret)
-    credential.previous_secret_salt = credential.secret_salt
-    credential.previous_secret_hash = credential.secret_hash
-    credential.previous_secret_valid_until = rules.previous_secret_valid_until(now, immediately=immediately)
-    credential.secret_salt, credential.secret_hash = stored.salt, stored.hash
-    credential.rotated_at = now
-    return IssuedCredential(credential, secret)
+    return client_credentials.rotate_secret(credential, rules.new_secret(), now_utc(), immediately=immediately)
 
 
 def revoke_credential(session: Session, caller: Caller, vendor_id: str, key_id: str) -> None:
@@ -226,8 +191,7 @@ def revoke_credential(session: Session, caller: Caller, vendor_id: str, key_id: 
     credential = credential_of(session, vendor, key_id)
     if credential.status == REVOKED:
         return
-    credential.status = REVOKED
-    credential.revoked_at = now_utc()
+    client_credentials.revoke(credential, now_utc())
 
 
 def set_certification(
@@ -242,13 +206,31 @@ def set_certification(
         rules.check_scenarios_passed(vendor.scenarios_passed_at)
     changed = vendor.certified != certified
     if changed:
+        now = now_utc()
         vendor.certified = certified
-        vendor.certified_at = now_utc() if certified else None
+        vendor.certified_at = now if certified else None
+        # The vendor's managers are named so correspondence can write to them.
+        managers = manager_ids_of(session, vendor.id)
         if certified:
-            payload = {"vendor_id": vendor.id, "name": vendor.name, "certified_by": caller.user_id}
+            payload = {
+                "vendor_id": vendor.id,
+                "name": vendor.name,
+                "certified_by": caller.user_id,
+                "certified_at": now,
+                "manager_ids": managers,
+                "scenarios_passed_at": vendor.scenarios_passed_at,
+                "scenarios": scenarios_passed_by(session, vendor),
+            }
             outbox.add(session, make_event("accounts", "vendor_certified", payload))
         else:
-            payload = {"vendor_id": vendor.id, "decertified_by": caller.user_id, "reason": reason or ""}
+            payload = {
+                "vendor_id": vendor.id,
+                "decertified_by": caller.user_id,
+                "reason": reason or "",
+                "name": vendor.name,
+                "decertified_at": now,
+                "manager_ids": managers,
+            }
             outbox.add(session, make_event("accounts", "vendor_decertified", payload))
     record(
         session,
@@ -260,6 +242,32 @@ def set_certification(
         detail={"changed": changed, "reason": reason},
     )
     return vendor
+
+
+def manager_ids_of(session: Session, vendor_id: str) -> list[str]:
+    """The users who manage the vendor, its creator first."""
+    return list(
+        session.scalars(
+            select(VendorManager.user_id)
+            .where(VendorManager.vendor_id == vendor_id)
+            .order_by(VendorManager.created_at, VendorManager.user_id)
+        )
+    )
+
+
+def scenarios_passed_by(session: Session, vendor: Vendor) -> list[str]:
+    """The scenarios of the pass that stands (the report audited with the vendor's `scenarios_passed_at`)."""
+    if vendor.scenarios_passed_at is None:
+        return []
+    reports = session.scalars(
+        select(AuditEntry.detail)
+        .where(AuditEntry.target == f"vendor:{vendor.id}", AuditEntry.action == SCENARIOS_PASSED)
+        .order_by(AuditEntry.sequence.desc())
+    )
+    for detail in reports:
+        if detail and datetime.fromisoformat(detail["passed_at"]) == vendor.scenarios_passed_at:
+            return list(detail.get("scenarios", []))
+    return []
 
 
 def record_scenarios_passed(session: Session, event: dict[str, Any]) -> Vendor:
@@ -276,7 +284,7 @@ def record_scenarios_passed(session: Session, event: dict[str, Any]) -> Vendor:
     record(
         session,
         actor_id=None,
-        action="vendor.scenarios_passed",
+        action=SCENARIOS_PASSED,
         target=f"vendor:{vendor.id}",
         outcome=SUCCESS,
         client=None,
@@ -289,18 +297,6 @@ def failure_count(row: VendorKeyFailures | None) -> rules.FailureCount:
     if row is None:
         return rules.FailureCount()
     return rules.FailureCount(row.failures, row.window_started_at, row.locked_until)
-
-
-def accepts_secret(credential: VendorCredential, secret: str, now: datetime) -> bool:
-    current = rules.StoredSecret(credential.secret_salt, credential.secret_hash)
-    if current.accepts(secret, now):
-        return True
-    if credential.previous_secret_hash is None or credential.previous_secret_salt is None:
-        return False
-    previous = rules.StoredSecret(
-        credential.previous_secret_salt, credential.previous_secret_hash, credential.previous_secret_valid_until
-    )
-    return previous.accepts(secret, now)
 
 
 def authorised_entity_ids(session: Session, vendor_id: str) -> list[str]:
@@ -331,16 +327,15 @@ def issue_vendor_token(
         raise KeyLocked(failures.retry_after_seconds(now))
     credential = session.scalar(select(VendorCredential).where(VendorCredential.key_id == key_id))
     if credential is None:
-        # Cost one hash like a known key, so the answer time does not tell which key ids exist.
-        rules.hashed(secret)
+        client_credentials.spend_one_hash(secret)
         raise WrongVendorSecret(key_id)
-    if credential.status != ACTIVE or not accepts_secret(credential, secret, now):
+    if credential.status != ACTIVE or not client_credentials.accepts_secret(credential, secret, now):
         raise WrongVendorSecret(key_id)
     vendor = vendor_by_id(session, credential.vendor_id)
     rules.check_scope(scope, certified=vendor.certified)
     if failures.failures:
         session.execute(VendorKeyFailures.__table__.delete().where(VendorKeyFailures.key_id == key_id))
-    ttl = min(VENDOR_TOKEN_TTL_SECONDS, int(ACCESS_TOKEN_TTL_SECONDS.get()))
+    ttl = client_credentials.token_ttl(VENDOR_TOKEN_TTL_SECONDS)
     claims = vendor_token_claims(vendor, scope, authorised_entity_ids(session, vendor.id))
     # Extra claims override the standard ones: vendor tokens expire sooner than people's.
     claims["exp"] = int(time.time()) + ttl

@@ -8,6 +8,7 @@ from typing import Any
 from flask import current_app
 from flask_smorest import Blueprint
 
+from accounts.client_credentials import new_credential_out
 from accounts.domain import vendor_credentials as rules
 from accounts.request_origin import client_address
 from accounts.vendors import handlers
@@ -93,16 +94,6 @@ def vendor_out(vendor: Vendor) -> dict[str, Any]:
         "scenarios_passed_at": vendor.scenarios_passed_at,
         "scopes": list(rules.allowed_scopes(certified=vendor.certified)),
         "created_at": vendor.created_at,
-    }
-
-
-def new_credential_out(issued: handlers.IssuedCredential) -> dict[str, Any]:
-    credential = issued.credential
-    return {
-        "key_id": credential.key_id,
-        "secret": issued.secret,
-        "created_at": credential.created_at,
-        "previous_secret_valid_until": credential.previous_secret_valid_until,
     }
 
 

@@ -2,6 +2,13 @@
 
 from marshmallow import Schema, fields, validate
 
+from accounts.client_credential_schemas import (
+    AccessTokenOut,
+    ClientCredentialsIn,
+    KeyOut,
+    KeyRotationIn,
+    NewKeyOut,
+)
 from accounts.domain import vendor_credentials as rules
 from accounts.vendors.handlers import KEY_ID_PATTERN
 
@@ -44,17 +51,8 @@ class VendorListOut(Schema):
     vendors = fields.List(fields.Nested(VendorOut), required=True)
 
 
-class NewCredentialOut(Schema):
+class NewCredentialOut(NewKeyOut):
     key_id = fields.String(required=True, metadata={"example": "vk_3f9a0c1b2d4e5f607182"})
-    secret = fields.String(
-        required=True, metadata={"description": "Shown this once; only a hash of it is kept. Store it safely."}
-    )
-    created_at = fields.AwareDateTime(required=True)
-    previous_secret_valid_until = fields.AwareDateTime(
-        required=True,
-        allow_none=True,
-        metadata={"description": "After a rotation: until when the replaced secret still works."},
-    )
 
 
 class VendorRegisteredOut(Schema):
@@ -62,27 +60,16 @@ class VendorRegisteredOut(Schema):
     credential = fields.Nested(NewCredentialOut, required=True)
 
 
-class CredentialOut(Schema):
-    key_id = fields.String(required=True)
-    status = fields.String(required=True, validate=validate.OneOf(("active", "revoked")))
-    created_at = fields.AwareDateTime(required=True)
-    rotated_at = fields.AwareDateTime(required=True, allow_none=True)
-    revoked_at = fields.AwareDateTime(required=True, allow_none=True)
-    previous_secret_valid_until = fields.AwareDateTime(required=True, allow_none=True)
+class CredentialOut(KeyOut):
+    """A vendor's API key as listed."""
 
 
 class CredentialListOut(Schema):
     credentials = fields.List(fields.Nested(CredentialOut), required=True)
 
 
-class RotationIn(Schema):
-    immediately = fields.Boolean(
-        load_default=False,
-        metadata={
-            "description": "Stop the replaced secret at once; otherwise it keeps working for "
-            f"{int(rules.ROTATION_OVERLAP.total_seconds() // 60)} minutes."
-        },
-    )
+class RotationIn(KeyRotationIn):
+    """Rotating a vendor's API key."""
 
 
 class CertificationIn(Schema):
@@ -95,25 +82,14 @@ class CertificationIn(Schema):
     )
 
 
-class VendorTokenIn(Schema):
+class VendorTokenIn(ClientCredentialsIn):
     key_id = fields.String(
         required=True, validate=validate.Regexp(KEY_ID_PATTERN, error="Not a vendor key id (vk_ and 20 hex digits).")
-    )
-    secret = fields.String(
-        required=True,
-        load_only=True,
-        validate=[
-            validate.Length(min=1, max=rules.SECRET_MAX_LENGTH),
-            validate.Regexp(r"^[\x21-\x7e]+\Z", error="A secret holds only printable ASCII characters."),
-        ],
     )
     scope = fields.String(required=True, validate=validate.OneOf(rules.SCOPES))
 
 
-class VendorTokenOut(Schema):
-    access_token = fields.String(required=True)
-    token_type = fields.String(required=True, metadata={"example": "Bearer"})
-    expires_in = fields.Integer(required=True, metadata={"description": "Seconds until the token expires."})
+class VendorTokenOut(AccessTokenOut):
     scope = fields.String(required=True, validate=validate.OneOf(rules.SCOPES))
 
 

@@ -5,8 +5,10 @@ from correspondence.domain import (
     compliance_letter,
     filing_receipt,
     late_filing_notice,
+    link_approval,
     payment_receipt,
     penalty_notice,
+    vendor_certification,
     waiver_decision,
 )
 
@@ -18,4 +20,7 @@ KINDS = (
     filing_receipt.KIND,
     waiver_decision.KIND,
     compliance_letter.KIND,
+    link_approval.KIND,
+    vendor_certification.KIND,
+    vendor_certification.WITHDRAWAL_KIND,
 )

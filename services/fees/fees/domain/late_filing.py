@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from fees.domain.schedule import in_force
@@ -74,6 +75,13 @@ def fine_for(rule: LateFilingRule, days_late: int, reported_amount_cents: int | 
         cap, basis = rule.minimum_cap_cents, CapBasis.MINIMUM
     days = max(days_late, 0)
     return FineAmount(days_late=days, amount_cents=min(days * rule.per_day_cents, cap), cap_cents=cap, cap_basis=basis)
+
+
+def reported_cents(reported_amount: Decimal | None) -> int | None:
+    """The cumulative amount a late filing reports (dollars, as filings sends it) in cents; None when not known."""
+    if reported_amount is None:
+        return None
+    return max(int((reported_amount * 100).to_integral_value(rounding=ROUND_HALF_UP)), 0)
 
 
 def notice_unanswered(rule: LateFilingRule, notice_sent_on: date | None, filed_on: date | None, today: date) -> bool:

@@ -1,5 +1,5 @@
 """Payments use cases: open an intent for part or all of an open balance, act on a provider's event, record a
-payment received by mail, refund one.
+payment received by mail, refund one (a payment by mail at once, an online one through its provider).
 
 Each holds the entity's account (`ledger.lock_account`) for its transaction, so two payments for the same
 charges are applied one after the other and never both against the same open cents; the ledger's unique
@@ -10,6 +10,7 @@ never a second credit.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
@@ -21,9 +22,16 @@ from fees.domain.calendar import california_today
 from fees.domain.ledger import EntryKind
 from fees.ledger import Actor, EntryNotReversible
 from fees.models import Entity, LedgerEntry
-from fees.payments.lifecycle import IntentStatus, payable_cents, transition
-from fees.payments.models import PaymentIntent, ProcessedProviderEvent, WebhookRefusal
-from fees.payments.providers import PaymentProvider, ProviderEvent
+from fees.payments.lifecycle import (
+    REFUND_EVENTS,
+    IntentStatus,
+    RefundStatus,
+    payable_cents,
+    refund_transition,
+    transition,
+)
+from fees.payments.models import PaymentIntent, PaymentRefund, ProcessedProviderEvent, WebhookRefusal
+from fees.payments.providers import Delivery, PaymentProvider, ProviderEvent
 from fees.staff.handlers import ActionRefused, Clerk, NotOnFile
 
 CHECKOUT_LIFETIME = timedelta(minutes=30)
@@ -56,6 +64,18 @@ class PaymentRefused(Exception):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class ProviderUnavailable(Exception):
+    """The payment provider an online payment's refund must go through is not configured here."""
+
+
+@dataclass(frozen=True)
+class RefundRequested:
+    """A refund sent to the provider, and the provider's signed answer when it gave one at once (to process next)."""
+
+    refund: PaymentRefund
+    confirmation: Delivery | None
 
 
 def provider_actor(provider: str) -> Actor:
@@ -193,6 +213,9 @@ def apply_provider_event(
     )
     session.add(record)
     session.flush()
+    if event.kind in REFUND_EVENTS:
+        _apply_refund_event(session, provider, event, record, now)
+        return record
     intent = intent_by_reference(session, provider, event.reference)
     if intent is None:
         return record
@@ -221,6 +244,46 @@ def apply_provider_event(
         intent.status = step.status
         intent.updated_at = now
     return record
+
+
+def refund_by_reference(session: Session, provider: str, reference: str) -> PaymentRefund | None:
+    return session.scalar(
+        select(PaymentRefund).where(PaymentRefund.provider == provider, PaymentRefund.reference == reference)
+    )
+
+
+def _apply_refund_event(
+    session: Session, provider: str, event: ProviderEvent, record: ProcessedProviderEvent, now: datetime
+) -> None:
+    """Act on a refund's event: once the provider confirms, the payment's reversal is the refund in the ledger."""
+    assert event.refund_reference is not None
+    refund = refund_by_reference(session, provider, event.refund_reference)
+    if refund is None or refund.amount_cents != event.amount_cents:
+        return
+    ledger.lock_account(session, refund.entity_id)
+    session.refresh(refund, with_for_update=True)
+    record.intent_id = refund.intent_id
+    step = refund_transition(RefundStatus(refund.status), event.kind)
+    if step.reverses_payment:
+        payment = session.scalar(select(LedgerEntry).where(LedgerEntry.id == refund.payment_entry_id))
+        assert payment is not None, f"refund {refund.refund_id} names no payment"
+        record.outcome = ProviderOutcome.CHANGED
+        # Staff may have reversed the payment by hand meanwhile: the money went back once, so it is reversed once.
+        if not ledger.is_reversed(session, payment.id):
+            reversal = ledger.reverse(
+                session,
+                payment,
+                provider_actor(provider),
+                f"Refund: {refund.reason}",
+                california_today(datetime.fromtimestamp(event.occurred_at, UTC)),
+            )
+            refund.reversal_entry_id = reversal.id
+            record.outcome = ProviderOutcome.APPLIED
+    elif step.status != refund.status:
+        record.outcome = ProviderOutcome.CHANGED
+    if step.status != refund.status:
+        refund.status = step.status
+        refund.updated_at = now
 
 
 def record_refusal(
@@ -282,9 +345,22 @@ def record_payment(
 
 
 def refund_payment(
-    session: Session, clerk: Clerk, entity_id: str, entry_id: str, *, reason: str, today: date
-) -> LedgerEntry:
-    """Refund a payment in full: its reversal (published as ledger_entry_reversed), with the reason."""
+    session: Session,
+    clerk: Clerk,
+    entity_id: str,
+    entry_id: str,
+    *,
+    reason: str,
+    today: date,
+    provider: PaymentProvider | None = None,
+    now: datetime | None = None,
+) -> LedgerEntry | RefundRequested:
+    """Refund a payment in full, with the reason.
+
+    A payment staff recorded (a cheque) is refunded by staff: its reversal (published as ledger_entry_reversed)
+    at once. An online payment is refunded through its provider: the refund is sent, and the payment is reversed
+    when the provider confirms it (`apply_provider_event`).
+    """
     if not reason.strip():
         raise ActionRefused("Give the reason for the refund.", field="reason")
     _account_on_file(session, entity_id)
@@ -293,7 +369,64 @@ def refund_payment(
         raise NotOnFile(f"Entity {entity_id} has no entry {entry_id}.", field="entry_id")
     if payment.kind != EntryKind.PAYMENT:
         raise ActionRefused("Only a payment is refunded; correct other entries by a reversal.", field="entry_id")
+    intent = session.scalar(select(PaymentIntent).where(PaymentIntent.payment_entry_id == payment.id))
+    if intent is not None:
+        return _send_refund(session, clerk, provider, payment, intent, reason.strip(), now or datetime.now(UTC))
     try:
         return ledger.reverse(session, payment, clerk.actor, f"Refund: {reason.strip()}", today)
     except EntryNotReversible as refused:
         raise ActionRefused(f"The payment was already refunded ({refused}).", field="entry_id") from refused
+
+
+def _send_refund(
+    session: Session,
+    clerk: Clerk,
+    provider: PaymentProvider | None,
+    payment: LedgerEntry,
+    intent: PaymentIntent,
+    reason: str,
+    now: datetime,
+) -> RefundRequested:
+    """Ask the payment's provider to return it (the caller holds the account's lock); one refund at a time."""
+    if ledger.is_reversed(session, payment.id):
+        raise ActionRefused(f"The payment was already refunded (entry {payment.id} is reversed).", field="entry_id")
+    underway = session.scalar(
+        select(PaymentRefund).where(
+            PaymentRefund.payment_entry_id == payment.id, PaymentRefund.status != RefundStatus.FAILED
+        )
+    )
+    if underway is not None:
+        raise ActionRefused(
+            f"The payment's refund {underway.refund_id} was already sent ({underway.status}).", field="entry_id"
+        )
+    if provider is None or provider.name != intent.provider:
+        raise ProviderUnavailable(
+            f"The payment was made online through {intent.provider}, which is not available here: "
+            "its refund cannot be sent now."
+        )
+    refund_id = str(uuid.uuid4())
+    amount_cents = -payment.amount_cents
+    started = provider.start_refund(refund_id, intent.reference, amount_cents)
+    refund = PaymentRefund(
+        refund_id=refund_id,
+        entity_id=payment.entity_id,
+        payment_entry_id=payment.id,
+        intent_id=intent.intent_id,
+        provider=provider.name,
+        reference=started.reference,
+        amount_cents=amount_cents,
+        reason=reason,
+        status=RefundStatus.PENDING,
+        requested_by=clerk.user_id,
+        requested_at=now,
+        updated_at=now,
+    )
+    session.add(refund)
+    session.flush()
+    return RefundRequested(refund, started.confirmation)
+
+
+def refund_of(session: Session, entity_id: str, refund_id: str) -> PaymentRefund | None:
+    """The entity's refund (None when it has no refund of that id)."""
+    refund = session.get(PaymentRefund, refund_id)
+    return refund if refund is not None and refund.entity_id == entity_id else None

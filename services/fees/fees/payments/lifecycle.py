@@ -1,8 +1,9 @@
-"""Where a payment intent stands, and what each provider event does to it, whatever order events arrive in.
+"""Where a payment intent or a refund stands, and what each provider event does to it, whatever order events
+arrive in.
 
 Providers deliver webhooks at least once and in no guaranteed order. So a success is final and applies once
 (a duplicate or a later failure changes nothing), a success after a failure or a cancellation still applies
-(the money was taken), and a late `created` never moves an intent back.
+(the money was taken, or returned), and a late `created` never moves an intent back.
 """
 
 from __future__ import annotations
@@ -25,6 +26,21 @@ class ProviderEventKind(StrEnum):
     SUCCEEDED = "payment.succeeded"
     FAILED = "payment.failed"
     CANCELED = "payment.canceled"
+    REFUND_SUCCEEDED = "refund.succeeded"
+    REFUND_FAILED = "refund.failed"
+
+
+REFUND_EVENTS: frozenset[ProviderEventKind] = frozenset(
+    {ProviderEventKind.REFUND_SUCCEEDED, ProviderEventKind.REFUND_FAILED}
+)
+"""Events about a refund of a payment (they name the refund as well as the payment)."""
+
+
+class RefundStatus(StrEnum):
+    PENDING = "pending"
+    """Sent to the provider; the payment stays credited until the provider confirms."""
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
 
 
 @dataclass(frozen=True)
@@ -46,6 +62,25 @@ def transition(current: IntentStatus, kind: ProviderEventKind) -> Transition:
     if kind == ProviderEventKind.CANCELED and current in (IntentStatus.OPEN, IntentStatus.FAILED):
         return Transition(IntentStatus.CANCELED)
     return Transition(current)
+
+
+@dataclass(frozen=True)
+class RefundTransition:
+    """What a provider event does to a refund: its new status, and whether the payment is now reversed."""
+
+    status: RefundStatus
+    reverses_payment: bool = False
+
+
+def refund_transition(current: RefundStatus, kind: ProviderEventKind) -> RefundTransition:
+    """The refund's status after a provider event of `kind` (the same status when the event changes nothing)."""
+    if current == RefundStatus.SUCCEEDED:
+        return RefundTransition(RefundStatus.SUCCEEDED)
+    if kind == ProviderEventKind.REFUND_SUCCEEDED:
+        return RefundTransition(RefundStatus.SUCCEEDED, reverses_payment=True)
+    if kind == ProviderEventKind.REFUND_FAILED and current == RefundStatus.PENDING:
+        return RefundTransition(RefundStatus.FAILED)
+    return RefundTransition(current)
 
 
 def is_reserving(status: IntentStatus, expires_at: datetime, now: datetime) -> bool:

@@ -1,4 +1,5 @@
-"""Tables of payments: intents paid through a provider, the provider events processed, webhook refusals."""
+"""Tables of payments: intents paid through a provider, refunds sent to it, the provider events processed,
+webhook refusals."""
 
 from __future__ import annotations
 
@@ -36,6 +37,33 @@ class PaymentIntent(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     payment_entry_id: Mapped[str | None] = mapped_column(String(36))
     """The ledger entry of the payment, once it succeeded."""
+
+
+class PaymentRefund(Base):
+    """A refund of an online payment sent to its provider: the payment stays credited until the provider confirms,
+    then its reversal is the ledger's record of the refund."""
+
+    __tablename__ = "payment_refunds"
+    __table_args__ = (
+        UniqueConstraint("provider", "reference", name="uq_payment_refunds_provider_reference"),
+        CheckConstraint("amount_cents > 0", name="ck_payment_refunds_amount_positive"),
+    )
+
+    refund_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(String(20), index=True)
+    payment_entry_id: Mapped[str] = mapped_column(String(36), index=True)
+    intent_id: Mapped[str] = mapped_column(String(36))
+    provider: Mapped[str] = mapped_column(String(40))
+    reference: Mapped[str] = mapped_column(String(100))
+    """The provider's id of the refund."""
+    amount_cents: Mapped[int] = mapped_column(SEQUENCE)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12))
+    requested_by: Mapped[str] = mapped_column(String(64))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    reversal_entry_id: Mapped[str | None] = mapped_column(String(36))
+    """The ledger entry reversing the payment, once the provider confirmed the refund."""
 
 
 class ProcessedProviderEvent(Base):

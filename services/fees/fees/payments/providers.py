@@ -1,7 +1,8 @@
 """Payment providers: the interface fees needs of one, and the local provider `make run` uses.
 
-A provider starts a hosted checkout for an intent and later tells fees what happened through signed webhooks.
-Fees never sees card details; it trusts a webhook only once its signature checks out.
+A provider starts a hosted checkout for an intent, and a refund of a payment it took, and later tells fees
+what happened to either through signed webhooks. Fees never sees card details; it trusts a webhook only once
+its signature checks out.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from cars_shared.config import (
     var_path,
 )
 from fees.payments import signatures
-from fees.payments.lifecycle import ProviderEventKind
+from fees.payments.lifecycle import REFUND_EVENTS, ProviderEventKind
 
 SIGNATURE_HEADER = "Cars-Payment-Signature"
 NO_PROVIDER = "none"
@@ -54,7 +55,7 @@ class Checkout:
 
 @dataclass(frozen=True)
 class ProviderEvent:
-    """One verified provider event about a payment."""
+    """One verified provider event about a payment (or about a refund of one)."""
 
     event_id: str
     kind: ProviderEventKind
@@ -62,6 +63,8 @@ class ProviderEvent:
     amount_cents: int
     occurred_at: int
     """Unix seconds, as the provider stamped the event."""
+    refund_reference: str | None = None
+    """The provider's id of the refund, on a refund event."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,18 @@ class Delivery:
     headers: dict[str, str]
 
 
+@dataclass(frozen=True)
+class RefundStarted:
+    """A refund the provider took on: its reference, and the provider's answer when it gives one at once.
+
+    `confirmation` is the signed webhook delivery of the refund's outcome, for fees to process once the refund
+    is recorded; None when the provider sends its webhook later.
+    """
+
+    reference: str
+    confirmation: Delivery | None = None
+
+
 class PaymentProvider(Protocol):
     """What fees needs of a payment provider."""
 
@@ -79,6 +94,10 @@ class PaymentProvider(Protocol):
 
     def start_checkout(self, intent_id: str, entity_id: str, amount_cents: int, expires_at: datetime) -> Checkout:
         """Start a hosted checkout for an intent; the payer is sent to `Checkout.url`."""
+        ...
+
+    def start_refund(self, refund_id: str, payment_reference: str, amount_cents: int) -> RefundStarted:
+        """Ask the provider to return a payment it took (in full); `refund_id` makes a repeated request one refund."""
         ...
 
     def read_webhook(self, body: bytes, headers: Mapping[str, str]) -> ProviderEvent:
@@ -91,12 +110,14 @@ def parse_event(body: bytes) -> ProviderEvent:
     try:
         document = json.loads(body)
         data = document["data"]
+        kind = ProviderEventKind(document["type"])
         event = ProviderEvent(
             event_id=_text(document["id"]),
-            kind=ProviderEventKind(document["type"]),
+            kind=kind,
             reference=_text(data["payment_id"]),
             amount_cents=_positive(data["amount_cents"]),
             occurred_at=_positive(document["created"]),
+            refund_reference=_text(data["refund_id"]) if kind in REFUND_EVENTS else None,
         )
     except (ValueError, KeyError, TypeError) as malformed:
         raise WebhookRefused("malformed", "The event is not a payment event this provider sends.") from malformed
@@ -126,19 +147,39 @@ def _positive(value: Any) -> int:
 
 class LocalProvider:
     """The provider of a local run: its hosted checkout is a page of the fees gateway, and completing it sends
-    a signed webhook exactly as a real provider would (same body, same signature header).
+    a signed webhook exactly as a real provider would (same body, same signature header). A refund succeeds at
+    once: its signed `refund.succeeded` comes back with the answer (unless `refunds_at_once` is off, when it is
+    left to be delivered later, as a real provider's would be).
     """
 
     name = "local"
 
-    def __init__(self, secret: str, tolerance_seconds: int = 300, checkout_base: str = CHECKOUT_PATH) -> None:
+    def __init__(
+        self,
+        secret: str,
+        tolerance_seconds: int = 300,
+        checkout_base: str = CHECKOUT_PATH,
+        *,
+        refunds_at_once: bool = True,
+    ) -> None:
         self.secret = secret
         self.tolerance_seconds = tolerance_seconds
         self.checkout_base = checkout_base
+        self.refunds_at_once = refunds_at_once
 
     def start_checkout(self, intent_id: str, entity_id: str, amount_cents: int, expires_at: datetime) -> Checkout:
         reference = uuid.uuid4().hex
         return Checkout(reference, f"{self.checkout_base}/{reference}")
+
+    def start_refund(self, refund_id: str, payment_reference: str, amount_cents: int) -> RefundStarted:
+        # The refund's reference is derived from fees' id: asking again for the same refund names the same one.
+        reference = f"re_{uuid.uuid5(uuid.NAMESPACE_URL, refund_id).hex}"
+        if not self.refunds_at_once:
+            return RefundStarted(reference)
+        confirmation = self.delivery(
+            ProviderEventKind.REFUND_SUCCEEDED, payment_reference, amount_cents, refund_reference=reference
+        )
+        return RefundStarted(reference, confirmation)
 
     def read_webhook(self, body: bytes, headers: Mapping[str, str]) -> ProviderEvent:
         if len(body) > MAX_BODY_BYTES:
@@ -161,15 +202,20 @@ class LocalProvider:
         *,
         event_id: str | None = None,
         at: int | None = None,
+        refund_reference: str | None = None,
     ) -> Delivery:
-        """The signed webhook delivery of an event about a payment (`at`: its unix time, now by default)."""
+        """The signed webhook delivery of an event about a payment, or a refund of it (`at`: its unix time, now by
+        default)."""
         moment = int(time.time()) if at is None else at
+        data: dict[str, Any] = {"payment_id": reference, "amount_cents": amount_cents, "currency": "usd"}
+        if refund_reference is not None:
+            data["refund_id"] = refund_reference
         body = json.dumps(
             {
                 "id": event_id or f"evt_{uuid.uuid4().hex}",
                 "type": str(kind),
                 "created": moment,
-                "data": {"payment_id": reference, "amount_cents": amount_cents, "currency": "usd"},
+                "data": data,
             }
         ).encode()
         header = signatures.signature_header(self.secret, body, moment)

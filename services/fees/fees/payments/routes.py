@@ -1,5 +1,6 @@
 """Payments routes: intents for an entity's own people, the provider's webhook and the local hosted checkout
-(public, the webhook trusted by its signature alone), staff-recorded payments and refunds (staff, logged).
+(public, the webhook trusted by its signature alone), staff-recorded payments and refunds (staff, logged):
+a refund of an online payment goes through its provider.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, current_app, jsonify, request
 from flask_smorest import Blueprint
 from sqlalchemy.exc import IntegrityError
 
@@ -20,9 +21,9 @@ from cars_shared.web.problems import Conflict, Forbidden, NotFound, Problem, doc
 from fees import permissions
 from fees.domain.calendar import california_today
 from fees.payments import checkout_page, handlers
-from fees.payments.handlers import PaymentMethod, PaymentRefused
+from fees.payments.handlers import PaymentMethod, PaymentRefused, ProviderUnavailable, RefundRequested
 from fees.payments.lifecycle import IntentStatus, ProviderEventKind
-from fees.payments.models import ProcessedProviderEvent
+from fees.payments.models import PaymentRefund, ProcessedProviderEvent
 from fees.payments.providers import SIGNATURE_HEADER, LocalProvider, WebhookRefused, configured_provider
 from fees.payments.schemas import (
     CheckoutIn,
@@ -31,6 +32,7 @@ from fees.payments.schemas import (
     ProviderEventDoc,
     RecordedPaymentIn,
     RefundIn,
+    RefundOut,
     WebhookOut,
 )
 from fees.staff.handlers import ActionRefused, NotOnFile
@@ -265,18 +267,57 @@ def record_payment(body: dict[str, Any], entity_id: str) -> Any:
 
 
 @blueprint.route("/v1/entities/<entity_id>/refunds", methods=["POST"])
-@protected(blueprint, 403, 404, 409, by_reference=True)
+@protected(blueprint, 403, 404, 409, 503, by_reference=True)
 @staff_action("refund_payment")
 @blueprint.arguments(RefundIn)
-@blueprint.response(201, EntryOut)
+@blueprint.response(201, EntryOut, description="A payment staff recorded (a cheque), refunded: its reversal.")
+@blueprint.alt_response(
+    202,
+    schema=RefundOut,
+    description="An online payment's refund, sent to its provider: the payment is reversed once the provider "
+    "confirms (the local provider confirms at once).",
+)
 def refund(body: dict[str, Any], entity_id: str) -> Any:
-    """Refund a payment in full, with the reason: its reversal in the ledger."""
-    return perform_staff_action(
-        "refund_payment",
-        entity_id,
-        body["entry_id"],
-        {"entry_id": body["entry_id"], "reason": body["reason"]},
-        lambda session, clerk: handlers.refund_payment(
-            session, clerk, entity_id, body["entry_id"], reason=body["reason"], today=california_today()
-        ),
+    """Refund a payment in full, with the reason: a recorded payment at once, an online one through its provider."""
+    provider = configured()
+
+    def send(session: Any, clerk: Any) -> Any:
+        try:
+            return handlers.refund_payment(
+                session,
+                clerk,
+                entity_id,
+                body["entry_id"],
+                reason=body["reason"],
+                today=california_today(),
+                provider=provider,
+            )
+        except ProviderUnavailable as unavailable:
+            raise Problem(str(unavailable), status=503, title="Service Unavailable") from unavailable
+
+    result = perform_staff_action(
+        "refund_payment", entity_id, body["entry_id"], {"entry_id": body["entry_id"], "reason": body["reason"]}, send
     )
+    if not isinstance(result, RefundRequested):
+        return result
+    if result.confirmation is not None and provider is not None:
+        # The provider answered at once: its signed event goes through the webhook's own checks, as if delivered.
+        receive_delivery(provider.name, result.confirmation.body, result.confirmation.headers, "payment provider")
+    with session_scope() as session:
+        sent = session.get(PaymentRefund, result.refund.refund_id)
+        response = jsonify(RefundOut().dump(sent))
+    response.status_code = 202
+    return response
+
+
+@blueprint.route("/v1/entities/<entity_id>/refunds/<refund_id>", methods=["GET"])
+@protected(blueprint, 403, 404, by_reference=True)
+@permissions.staff_only
+@blueprint.response(200, RefundOut)
+def read_refund(entity_id: str, refund_id: str) -> Any:
+    """Where an online payment's refund stands (pending until the provider confirms it)."""
+    with session_scope() as session:
+        refund = handlers.refund_of(session, entity_id, refund_id)
+        if refund is None:
+            raise NotFound(f"Entity {entity_id} has no refund {refund_id}.")
+        return refund

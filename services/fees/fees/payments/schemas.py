@@ -3,7 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate
 
 from fees.payments.handlers import MAX_PAYMENT_CENTS, RECORDED_METHODS
-from fees.payments.lifecycle import IntentStatus, ProviderEventKind
+from fees.payments.lifecycle import IntentStatus, ProviderEventKind, RefundStatus
 
 ID = validate.Length(min=1, max=36)
 
@@ -58,6 +58,23 @@ class RefundIn(Schema):
     reason = fields.String(required=True, validate=[validate.Length(max=2000), _not_blank])
 
 
+class RefundOut(Schema):
+    """An online payment's refund, sent to its provider; the payment is reversed once the provider confirms."""
+
+    refund_id = fields.String(required=True)
+    entity_id = fields.String(required=True)
+    payment_entry_id = fields.String(required=True, metadata={"description": "The payment refunded."})
+    amount_cents = fields.Integer(required=True)
+    provider = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf([str(status) for status in RefundStatus]))
+    reason = fields.String(required=True)
+    requested_by = fields.String(required=True)
+    requested_at = fields.AwareDateTime(required=True)
+    reversal_entry_id = fields.String(
+        allow_none=True, metadata={"description": "The payment's reversal in the ledger, once the refund succeeded."}
+    )
+
+
 class CheckoutIn(Schema):
     action = fields.String(required=True, validate=validate.OneOf(("pay", "cancel")))
 
@@ -66,6 +83,7 @@ class ProviderPaymentDoc(Schema):
     payment_id = fields.String(required=True)
     amount_cents = fields.Integer(required=True)
     currency = fields.String()
+    refund_id = fields.String(metadata={"description": "The provider's id of the refund, on a refund event."})
 
 
 class ProviderEventDoc(Schema):

@@ -44,11 +44,24 @@ def owing_the_year(fee_year: int, rule: AnnualFeeRule) -> Select[Any]:
         LedgerEntry.rule == handlers.ANNUAL_FEE,
         LedgerEntry.period == str(fee_year),
     )
-    return select(Entity.entity_id, Entity.name, Entity.entity_type, Entity.registered_on, Entity.terminated_on).where(
+    # A lobbying entity on file only by its reports owes nothing (null: not stated, taken as registered).
+    report_only = and_(
+        Entity.entity_type.in_(sorted(rule.lobbying_types)),
+        func.coalesce(Entity.registration_form, "").in_(sorted(rule.report_only_registrations)),
+    )
+    return select(
+        Entity.entity_id,
+        Entity.name,
+        Entity.entity_type,
+        Entity.registered_on,
+        Entity.terminated_on,
+        Entity.registration_form,
+    ).where(
         Entity.entity_type.in_(sorted(rule.committee_types | rule.lobbying_types)),
         Entity.registered_on < year_begins,
         or_(Entity.terminated_on.is_(None), Entity.terminated_on >= year_begins),
         ~and_(Entity.entity_type.in_(sorted(rule.committee_types)), Entity.registered_on >= formed_late_from),
+        ~report_only,
         ~exists(charged),
     )
 
@@ -62,7 +75,10 @@ def charge_batch(
     charges = [
         (entity, handlers.annual_fee_values(entity.entity_id, fee, actor, assessed_on, recorded_at=recorded_at))
         for entity in entities
-        if owes_yearly_fee(FeeEntity(entity.entity_type, entity.registered_on, entity.terminated_on), fee_year)
+        if owes_yearly_fee(
+            FeeEntity(entity.entity_type, entity.registered_on, entity.terminated_on, entity.registration_form),
+            fee_year,
+        )
     ]
     if not charges:
         return 0

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -74,6 +75,8 @@ class ReportOnFile:
     period_start: date | None
     period_end: date | None
     filed_on: date
+    amendment: int = 0
+    """The latest version's number (the one whose amounts the filing now reports)."""
 
 
 def reports_on_file(session: Session, entity_ids: Sequence[str], as_of: date) -> dict[str, list[ReportOnFile]]:
@@ -104,7 +107,14 @@ def reports_on_file(session: Session, entity_ids: Sequence[str], as_of: date) ->
         # An amendment replaces the whole filing, period included, but the filing was on file from the original.
         original, latest = filed[0], filed[-1]
         reports[original.entity_id].append(
-            ReportOnFile(filing_id, latest.form, latest.period_start, latest.period_end, filing_date(original.filed_at))
+            ReportOnFile(
+                filing_id,
+                latest.form,
+                latest.period_start,
+                latest.period_end,
+                filing_date(original.filed_at),
+                latest.amendment,
+            )
         )
     return reports
 
@@ -189,6 +199,18 @@ def _insert_once(session: Session, values: dict[str, Any]) -> bool:
     return session.execute(statement).first() is not None
 
 
+def reported_amount(session: Session, report: ReportOnFile) -> Decimal | None:
+    """The cumulative amount a filing's version on file reports, as its form declares it (None: none declared)."""
+    totals = session.scalar(
+        select(Filing.totals).where(Filing.filing_id == report.filing_id, Filing.amendment == report.amendment)
+    )
+    try:
+        form = form_named(report.form)
+    except KeyError:
+        return None
+    return form.reported_amount(totals or {})
+
+
 def _publish_late(session: Session, entity: Entity, lateness: Lateness) -> None:
     deadline = lateness.deadline
     payload = {
@@ -201,6 +223,8 @@ def _publish_late(session: Session, entity: Entity, lateness: Lateness) -> None:
         "due_on": deadline.due_on,
         "days_late": lateness.days_late,
         "filing_id": lateness.report.filing_id if lateness.report else None,
+        # Only for a filing on file: what it reports caps its late filing fine.
+        "reported_amount": reported_amount(session, lateness.report) if lateness.report else None,
     }
     outbox.add(session, make_event(SERVICE, "filing_late", payload))
 

@@ -11,8 +11,12 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import IntEnum
 
+# The state holiday calendar is shared with fees; its names are re-exported here for filings' callers.
+from cars_shared.calendar_days import STATE_HOLIDAYS as STATE_HOLIDAYS
+from cars_shared.calendar_days import is_business_day as is_business_day
+from cars_shared.calendar_days import next_business_day
+from cars_shared.calendar_days import state_holidays as state_holidays
 from filings.domain.periods import (
     ELECTIONS,
     FORM_CADENCES,
@@ -27,88 +31,6 @@ from filings.domain.periods import (
 
 CALENDAR_STARTS = date(2024, 1, 1)
 """The first day of the first period the calendar enforces: earlier periods were filed in CAL-ACCESS."""
-
-
-class Weekday(IntEnum):
-    MONDAY = 0
-    TUESDAY = 1
-    WEDNESDAY = 2
-    THURSDAY = 3
-    FRIDAY = 4
-    SATURDAY = 5
-    SUNDAY = 6
-
-
-@dataclass(frozen=True)
-class FixedDay:
-    """A holiday on the same date every year; Sunday moves it to Monday, `saturday_to_friday` Saturday to Friday."""
-
-    month: int
-    day: int
-    saturday_to_friday: bool = False
-
-    def observed_in(self, year: int) -> date:
-        day = date(year, self.month, self.day)
-        if day.weekday() == Weekday.SUNDAY:
-            return day + timedelta(days=1)
-        if day.weekday() == Weekday.SATURDAY and self.saturday_to_friday:
-            return day - timedelta(days=1)
-        return day
-
-
-@dataclass(frozen=True)
-class NthWeekday:
-    """A holiday on the nth weekday of a month (n = -1: the last), plus `days_after` (the day after Thanksgiving)."""
-
-    month: int
-    weekday: Weekday
-    n: int
-    days_after: int = 0
-
-    def observed_in(self, year: int) -> date:
-        days = [
-            date(year, self.month, day)
-            for day in range(1, calendar.monthrange(year, self.month)[1] + 1)
-            if date(year, self.month, day).weekday() == self.weekday
-        ]
-        return days[self.n - 1 if self.n > 0 else self.n] + timedelta(days=self.days_after)
-
-
-STATE_HOLIDAYS: tuple[tuple[str, FixedDay | NthWeekday], ...] = (
-    ("New Year's Day", FixedDay(1, 1)),
-    ("Martin Luther King Jr. Day", NthWeekday(1, Weekday.MONDAY, 3)),
-    ("Presidents' Day", NthWeekday(2, Weekday.MONDAY, 3)),
-    ("Cesar Chavez Day", FixedDay(3, 31)),
-    ("Memorial Day", NthWeekday(5, Weekday.MONDAY, -1)),
-    ("Independence Day", FixedDay(7, 4)),
-    ("Labor Day", NthWeekday(9, Weekday.MONDAY, 1)),
-    ("Veterans Day", FixedDay(11, 11, saturday_to_friday=True)),
-    ("Thanksgiving Day", NthWeekday(11, Weekday.THURSDAY, 4)),
-    ("Day after Thanksgiving", NthWeekday(11, Weekday.THURSDAY, 4, days_after=1)),
-    ("Christmas Day", FixedDay(12, 25)),
-)
-"""The days state offices close (Gov. Code 19853), as observed."""
-
-
-def state_holidays(year: int) -> dict[date, str]:
-    """The state holidays observed in `year`, by date."""
-    return dict(_observed_holidays(year))
-
-
-@functools.lru_cache(maxsize=64)
-def _observed_holidays(year: int) -> tuple[tuple[date, str], ...]:
-    return tuple((rule.observed_in(year), name) for name, rule in STATE_HOLIDAYS)
-
-
-def is_business_day(day: date) -> bool:
-    return day.weekday() < Weekday.SATURDAY and all(day != holiday for holiday, _name in _observed_holidays(day.year))
-
-
-def next_business_day(day: date) -> date:
-    """`day` itself when the office is open then, otherwise the next day it is."""
-    while not is_business_day(day):
-        day += timedelta(days=1)
-    return day
 
 
 @dataclass(frozen=True)

@@ -574,7 +574,7 @@ def _reject(
     submission.errors = [problem.as_dict() for problem in errors]
     submission.warnings = [problem.as_dict() for problem in warnings]
     submission.decided_at = now
-    return [_decided(submission)]
+    return _decided(submission)
 
 
 def _accept(
@@ -616,7 +616,14 @@ def _accept(
     )
     # A row for Core, not the object for the unit of work: the version is written once, with those of the
     # filings decided together, and never changed in this transaction.
-    filings.append({column.key: getattr(filing, column.key) for column in Filing.__table__.columns})
+    # A column left unset (None) that has a default is left out, so that the INSERT gives it its default.
+    filings.append(
+        {
+            column.key: value
+            for column in Filing.__table__.columns
+            if (value := getattr(filing, column.key)) is not None or column.default is None
+        }
+    )
     submission.status = SubmissionStatus.ACCEPTED
     submission.entity_id = entity.entity_id
     submission.filing_id, submission.amendment = filing.filing_id, filing.amendment
@@ -628,7 +635,7 @@ def _accept(
         events.append(_entity_terminated(entity, filing, terminated_on))
     # Sandbox filings never reach the public or fees: only their decision is published.
     published = events if intake.space == Space.PRODUCTION else []
-    return [*published, _decided(submission)]
+    return [*published, *_decided(submission)]
 
 
 def _registered_entity(
@@ -665,6 +672,7 @@ def _registered_entity(
                     "registered_by": submission.submitted_by,
                     "registered_on": entity.registered_on,
                     "filing_id": intake.filing_id,
+                    "registration_form": form.code,
                 },
             )
         )
@@ -727,17 +735,25 @@ def _filing_event(filing: Filing, entity: Entity, checked: CheckedSubmission) ->
     return make_event(SERVICE, "filing_amended", {**payload, "previous_amendment": filing.amendment - 1})
 
 
-def _decided(submission: Submission) -> dict[str, Any]:
-    return make_event(
-        SERVICE,
-        "submission_decided",
-        {
-            "submission_id": submission.submission_id,
-            "space": submission.space,
-            "status": submission.status,
-            "vendor_id": submission.vendor_id,
-            "form": submission.form,
-            "filing_id": submission.filing_id,
-            "amendment": submission.amendment,
-        },
-    )
+def _decided(submission: Submission) -> list[dict[str, Any]]:
+    """submission_decided, for vendor software's submissions only: its readers are their webhooks and their
+    certification, and a person follows the status resource instead (an event per filing nobody reads would
+    only cost the relay and the broker).
+    """
+    if submission.vendor_id is None:
+        return []
+    return [
+        make_event(
+            SERVICE,
+            "submission_decided",
+            {
+                "submission_id": submission.submission_id,
+                "space": submission.space,
+                "status": submission.status,
+                "vendor_id": submission.vendor_id,
+                "form": submission.form,
+                "filing_id": submission.filing_id,
+                "amendment": submission.amendment,
+            },
+        )
+    ]

@@ -176,6 +176,16 @@ def submission_decided_payload(delivery_id: str, submission: Submission) -> dict
     }
 
 
+def decided_for_vendor(event: dict[str, Any]) -> bool:
+    """Whether a submission_decided event is of vendor software's submission (a person's has no webhook)."""
+    return event["payload"]["vendor_id"] is not None
+
+
+def decided_in_vendor_sandbox(event: dict[str, Any]) -> bool:
+    """Whether a submission_decided event is of vendor software's sandbox submission (one to judge)."""
+    return event["payload"]["vendor_id"] is not None and event["payload"]["space"] == SANDBOX
+
+
 def queue_submission_webhook(session: Session, event: dict[str, Any], *, now: datetime | None = None) -> None:
     """On submission_decided: queue a webhook to the vendor that submitted it, if the vendor set one up.
 

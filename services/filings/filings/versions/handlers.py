@@ -22,6 +22,7 @@ from filings.domain.forms.declaration import PartKind, PartSpec
 from filings.domain.forms.public import is_public_part, public_record
 from filings.domain.intake import Space
 from filings.models import Entity, Filing, FilingLine
+from filings.versions import legacy
 from filings.versions.visibility import Reader, View
 
 LINES_CHUNK = 1000
@@ -124,7 +125,7 @@ def as_version(
     records = filing.records or {}
     line_counts = filing.line_counts or {}
     parts = []
-    for part in parts_in_view(form, view):
+    for part in [] if legacy.is_legacy(filing) else parts_in_view(form, view):
         name = part.spec.name
         if part.spec.kind == PartKind.RECORD and name in records:
             shown = part.shown(records[name])
@@ -144,6 +145,8 @@ def as_version(
                     "columns": columns(part),
                 }
             )
+    if legacy.is_legacy(filing):
+        parts = _legacy_parts(filing, form, view)
     version = {
         **summary(filing),
         "view": view.value,
@@ -168,6 +171,37 @@ def as_version(
     return version
 
 
+def _legacy_parts(filing: Filing, form: FormDeclaration, view: View) -> list[dict[str, Any]]:
+    """A migrated filing's parts as migrated, each field shown by the legacy rule (see `legacy`)."""
+    parts = []
+    for part in legacy.migrated_parts(filing, form, view):
+        name = part.spec.name
+        if part.spec.kind == PartKind.RECORD:
+            shown = part.shown((filing.records or {})[name])
+            fields = [{"name": field, "label": part.label(field), "value": value} for field, value in shown.items()]
+            parts.append({"name": name, "label": part.spec.label, "kind": PartKind.RECORD.value, "fields": fields})
+        else:
+            parts.append(
+                {
+                    "name": name,
+                    "label": part.spec.label,
+                    "kind": PartKind.LINES.value,
+                    "line_count": filing.line_counts[name],
+                    "columns": [],
+                }
+            )
+    return parts
+
+
+def line_part(filing: Filing, name: str, view: View = View.PUBLIC) -> ShownPart | legacy.LegacyPart | None:
+    """A list of line items of the filing as the view shows it: a migrated filing's by the legacy rule, else as
+    its form declares it."""
+    form = form_of(filing)
+    if legacy.is_legacy(filing):
+        return legacy.line_part(filing, form, name, view)
+    return part_in_view(form, name, PartKind.LINES, view)
+
+
 def summary(filing: Filing) -> dict[str, Any]:
     """What the list of versions shows of one version."""
     return {
@@ -179,28 +213,36 @@ def summary(filing: Filing) -> dict[str, Any]:
     }
 
 
-def columns(part: ShownPart) -> list[dict[str, str]]:
+def columns(part: ShownPart | legacy.LegacyPart) -> list[dict[str, str]]:
     return [{"name": name, "label": label} for name, label in part.labels.items()]
 
 
 # -- line items -----------------------------------------------------------------------------------------
 
 
-def lines_page(session: Session, filing: Filing, part: ShownPart, after: int, limit: int) -> dict[str, Any]:
+def lines_page(
+    session: Session, filing: Filing, part: ShownPart | legacy.LegacyPart, after: int, limit: int
+) -> dict[str, Any]:
     """Up to `limit` line items of a part after line `after`, in the part's view; `next_after` continues there."""
     rows = session.execute(
         _lines_query(filing.filing_id, filing.amendment, part.spec.name, after).limit(limit + 1)
     ).all()
     more = len(rows) > limit
     rows = rows[:limit]
+    lines = [{"line": number, "values": part.shown(data)} for number, data in rows]
+    shown_columns = columns(part)
+    if isinstance(part, legacy.LegacyPart):
+        # A migrated part's columns are the fields its lines on this page hold, in order of first appearance.
+        names = dict.fromkeys(name for line in lines for name in line["values"])
+        shown_columns = [{"name": name, "label": part.label(name)} for name in names]
     return {
         "view": part.view.value,
         "filing_id": filing.filing_id,
         "amendment": filing.amendment,
         "part": part.spec.name,
         "label": part.spec.label,
-        "columns": columns(part),
-        "lines": [{"line": number, "values": part.shown(data)} for number, data in rows],
+        "columns": shown_columns,
+        "lines": lines,
         "next_after": rows[-1][0] if more else None,
     }
 

@@ -171,7 +171,8 @@ def lines(query: dict[str, Any], filing_id: str, amendment: int, part: str) -> A
     with session_scope() as session:
         filing, _latest = version_or_404(session, filing_id, amendment)
         view = require_view(query["view"], filing)
-        page = handlers.lines_page(session, filing, part_or_404(filing, part, view), query["after"], query["limit"])
+        shown = handlers.line_part(filing, part, view) or part_or_404(filing, part, view)
+        page = handlers.lines_page(session, filing, shown, query["after"], query["limit"])
         return in_view(page, view)
 
 

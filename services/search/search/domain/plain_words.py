@@ -83,3 +83,52 @@ def joined(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+# The payment codes of the campaign forms' expenditure schedules (FPPC reference data), said in words.
+PAYMENT_CODE_NAMES: dict[str, str] = {
+    "CMP": "campaign paraphernalia and miscellaneous",
+    "CNS": "campaign consultants",
+    "CTB": "contribution",
+    "CVC": "civic donations",
+    "FIL": "candidate filing and ballot fees",
+    "FND": "fundraising events",
+    "IND": "independent expenditure supporting or opposing others",
+    "LEG": "legal defense",
+    "LIT": "campaign literature and mailings",
+    "MBR": "member communications",
+    "MTG": "meetings and appearances",
+    "OFC": "office expenses",
+    "PET": "petition circulating",
+    "PHO": "phone banks",
+    "POL": "polling and survey research",
+    "POS": "postage, delivery and messenger services",
+    "PRO": "professional services (legal, accounting)",
+    "PRT": "print ads",
+    "RAD": "radio airtime and production costs",
+    "RFD": "returned contributions",
+    "SAL": "campaign workers' salaries",
+    "TEL": "television or cable airtime and production costs",
+    "TRC": "candidate travel, lodging and meals",
+    "TRS": "staff and spouse travel, lodging and meals",
+    "TSF": "transfer between committees of the same candidate or sponsor",
+    "VOT": "voter registration",
+    "WEB": "information technology costs (internet, e-mail)",
+}
+
+CONTRIBUTOR_TYPE_NAMES: dict[str, str] = {
+    "individual": "individual",
+    "committee": "committee",
+    "political_party": "political party",
+    "small_contributor_committee": "small contributor committee",
+    "other": "other organization",
+}
+
+
+def payment_code_name(code: str) -> str:
+    """'LIT' -> 'campaign literature and mailings'; an unknown code is kept as it is."""
+    return PAYMENT_CODE_NAMES.get(code.upper(), code)
+
+
+def contributor_type_name(code: str) -> str:
+    return CONTRIBUTOR_TYPE_NAMES.get(code, code.replace("_", " "))

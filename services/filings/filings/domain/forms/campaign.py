@@ -630,6 +630,9 @@ F460 = FormDeclaration(
         _summary("expenditures_made"),
         _summary("ending_cash_balance"),
     ),
+    # The amount the statement reports: the period's total contributions received (line 5) and total
+    # expenditures made (line 11); the cash balance is not activity.
+    reported_activity=("contributions_received", "expenditures_made"),
 )
 
 
@@ -688,6 +691,8 @@ F450 = FormDeclaration(
     ),
     has_period=True,
     totals=(_summary("contributions_received"), _summary("payments_made"), _summary("ending_cash_balance")),
+    # The amount the statement reports: the period's contributions received and payments made.
+    reported_activity=("contributions_received", "payments_made"),
 )
 
 
@@ -808,6 +813,9 @@ F461 = FormDeclaration(
     ),
     has_period=True,
     totals=(_summary("contributions_and_expenditures_made"), _summary("contributions_received")),
+    # The amount the statement reports: contributions and independent expenditures made, and contributions
+    # received, in the period.
+    reported_activity=("contributions_and_expenditures_made", "contributions_received"),
 )
 
 
@@ -894,6 +902,8 @@ F497 = FormDeclaration(
     rules=(OneOfParts(("contributions_received", "contributions_made")), PeriodMatchesCalendar()),
     has_period=True,
     totals=(FieldRef("contributions_received", "amount"), FieldRef("contributions_made", "amount")),
+    # The amount the report reports: the sum of the contributions it lists, received and made.
+    reported_activity=("contributions_received", "contributions_made"),
 )
 
 
@@ -928,6 +938,8 @@ F496 = FormDeclaration(
     rules=(PeriodMatchesCalendar(),),
     has_period=True,
     totals=(FieldRef("expenditures", "amount"), FieldRef("contributions_received", "amount")),
+    # The amount the report reports: the independent expenditures it lists and the contributions received.
+    reported_activity=("expenditures", "contributions_received"),
 )
 
 

@@ -5,8 +5,9 @@ A new form is a `FormDeclaration`; the checker, the public view and the plain-la
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 
@@ -216,6 +217,22 @@ class FormDeclaration:
     A record's field is published under the field's name; a lines part's field as the sum over its lines,
     under the part's name.
     """
+    reported_activity: tuple[str, ...] = ()
+    """Published totals (names from `totals`) whose sum is the cumulative amount a filing of this form reports.
+
+    A late filing's fine is capped at the greater of this amount and a minimum (Gov. Code 91013); each form
+    says in its declaration which totals it counts. Empty: the form reports no such amount (registrations).
+    """
+
+    def reported_amount(self, totals: Mapping[str, str | Decimal]) -> Decimal | None:
+        """The cumulative amount a filing reports, from its published totals; None when the form declares none
+        or a total it counts is missing or not a number (a filing stored without its totals)."""
+        if not self.reported_activity:
+            return None
+        try:
+            return sum((Decimal(totals[name]) for name in self.reported_activity), Decimal("0.00"))
+        except (KeyError, InvalidOperation, TypeError):
+            return None
 
     def part_named(self, name: str) -> PartSpec:
         for part in self.parts:

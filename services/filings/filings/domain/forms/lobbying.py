@@ -507,6 +507,8 @@ F615 = FormDeclaration(
         PeriodMatchesCalendar(),
     ),
     totals=(FieldRef("summary", "total_activity_expenses"), FieldRef("summary", "total_contributions")),
+    # The amount the report reports: the lobbyist's activity expenses and the contributions made or delivered.
+    reported_activity=("total_activity_expenses", "total_contributions"),
 )
 
 F625 = FormDeclaration(
@@ -580,6 +582,9 @@ F625 = FormDeclaration(
         FieldRef("summary", "total_payments"),
         FieldRef("summary", "total_contributions"),
     ),
+    # The amount the report reports: payments received from clients, what the firm paid to lobby (activity
+    # expenses and other payments) and the contributions it made.
+    reported_activity=("total_payments_received", "total_payments", "total_contributions"),
 )
 
 F635 = FormDeclaration(
@@ -661,6 +666,9 @@ F635 = FormDeclaration(
         PeriodMatchesCalendar(),
     ),
     totals=(FieldRef("summary", "total_payments"), FieldRef("summary", "total_contributions")),
+    # The amount the report reports: what the employer or coalition paid to lobby this period (in-house
+    # lobbyists, firms, activity expenses, other payments) and the contributions it made.
+    reported_activity=("total_payments", "total_contributions"),
     entity_fields=_first_filer_record(FieldRef("cover", "name"), entity_type=FieldRef("cover", "filer_type")),
 )
 
@@ -715,6 +723,8 @@ F645 = FormDeclaration(
         PeriodMatchesCalendar(),
     ),
     totals=(FieldRef("summary", "total_payments"), FieldRef("summary", "total_contributions")),
+    # The amount the report reports: what was spent to influence this period and the contributions made.
+    reported_activity=("total_payments", "total_contributions"),
     entity_fields=_first_filer_record(FieldRef("cover", "filer_name")),
 )
 

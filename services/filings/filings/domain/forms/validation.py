@@ -443,6 +443,9 @@ def declaration_mistakes(form: FormDeclaration) -> list[str]:
     names = [_total_name(form, ref) for ref in form.totals if ref.part in parts]
     if len(set(names)) != len(names):
         mistakes.append("two published totals share a name")
+    mistakes.extend(
+        f"reported activity {name} is not a published total" for name in form.reported_activity if name not in names
+    )
     for name, ref in form.entity_fields.items():
         field_of(ref, f"entity field {name}")
     if form.terminates is not None:

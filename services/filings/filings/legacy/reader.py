@@ -1,0 +1,198 @@
+"""Reading CAL-ACCESS's raw export: a zip streamed member by member, or a folder of TSV files.
+
+The export is tab-separated with no quoting, CRLF line ends and damaged bytes; every line becomes either a
+`LegacyRow` (values decoded, repaired where it could be done for certain, doubts flagged) or a
+`QuarantinedRow` (its raw bytes and why). Nothing is skipped without a record.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from filings.legacy.codes import KNOWN_CODES
+from filings.legacy.columns import ColumnKind, column_kind, fits
+from filings.legacy.values import decode_text, is_plain, normalise_code, normalise_date
+
+
+@dataclass(frozen=True)
+class TableSource:
+    """One table of an export: its name (FILERS_CD...), its size in bytes and how to open it as a stream."""
+
+    name: str
+    size: int
+    open: Callable[[], BinaryIO]
+
+
+@dataclass
+class LegacyRow:
+    line: int
+    raw: bytes
+    values: list[str]
+    """Aligned with the table's columns; blank values are empty strings."""
+    flags: list[str] = field(default_factory=list)
+    repaired: bool = False
+    """Bytes or columns were repaired (a tab inside a value, a smart quote, a control byte)."""
+
+
+@dataclass
+class QuarantinedRow:
+    line: int
+    raw: bytes
+    reason: str
+
+
+@dataclass
+class Header:
+    columns: list[str]
+    kinds: list[ColumnKind]
+    known: list[frozenset[str] | None]
+
+    checked: list[tuple[int, ColumnKind, str, frozenset[str] | None]] = field(default_factory=list)
+    """The date and code columns, whose values are checked: (position, kind, name, known codes)."""
+
+    @classmethod
+    def parse(cls, raw: bytes) -> Header:
+        columns = raw.decode("ascii", "replace").rstrip("\r\n").strip().split("\t")
+        kinds = [column_kind(c) for c in columns]
+        known = [KNOWN_CODES.get(c) for c in columns]
+        checked = [
+            (index, kind, columns[index], known[index])
+            for index, kind in enumerate(kinds)
+            if kind is ColumnKind.DATE or kind is ColumnKind.CODE
+        ]
+        return cls(columns, kinds, known, checked)
+
+
+def table_name(file_name: str) -> str | None:
+    """`RCPT_CD` for `CalAccess/DATA/RCPT_CD.TSV` (any folder, any case); None for other files."""
+    base = file_name.rsplit("/", 1)[-1]
+    if not base.upper().endswith(".TSV"):
+        return None
+    return base[:-4].upper()
+
+
+def open_export(path: Path) -> list[TableSource]:
+    """The tables of an export, a zip file or a folder, in name order."""
+    if path.is_dir():
+        files = [(table_name(p.name), p) for p in sorted(path.rglob("*")) if p.is_file()]
+        return [TableSource(name, p.stat().st_size, lambda p=p: p.open("rb")) for name, p in files if name]
+    archive = zipfile.ZipFile(path)
+    sources = []
+    for info in sorted(archive.infolist(), key=lambda i: i.filename):
+        name = table_name(info.filename)
+        if name and not info.is_dir():
+            sources.append(TableSource(name, info.file_size, lambda info=info: archive.open(info)))
+    return sources
+
+
+@contextmanager
+def opened(source: TableSource) -> Iterator[BinaryIO]:
+    stream = source.open()
+    try:
+        yield stream
+    finally:
+        stream.close()
+
+
+class TableReader:
+    """Rows of one table read from a binary stream, the header first; `line` numbers count from 1."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.bytes_read = 0
+        first = stream.readline()
+        self.bytes_read += len(first)
+        self.header = Header.parse(first) if first.strip() else None
+        self._dates: dict = {}
+
+    def rows(self, skip_to: int = 1) -> Iterator[LegacyRow | QuarantinedRow]:
+        """Every data line after line `skip_to` (a checkpoint), parsed."""
+        if self.header is None:
+            return
+        line = 1
+        for raw in self.stream:
+            line += 1
+            self.bytes_read += len(raw)
+            if line <= skip_to:
+                continue
+            yield self.parse(line, raw)
+
+    def parse(self, line: int, raw: bytes) -> LegacyRow | QuarantinedRow:
+        assert self.header is not None
+        body = raw[:-1] if raw.endswith(b"\n") else raw
+        stripped = body.rstrip(b"\r")
+        flags = ["stray carriage return at the end of the line"] if len(body) - len(stripped) > 1 else []
+        if not stripped.strip(b" \x1a"):
+            return QuarantinedRow(line, raw, "blank line")
+        width = len(self.header.columns)
+        if is_plain(stripped):
+            values = stripped.decode("ascii").split("\t")
+            if len(values) == width:
+                return self._checked(line, raw, values, flags, repaired=False)
+        fields = stripped.split(b"\t")
+        repaired = False
+        if len(fields) != width:
+            realigned = realign(fields, self.header.kinds)
+            if realigned is None:
+                reason = "too few fields" if len(fields) < width else "tab inside a value: columns ambiguous"
+                return QuarantinedRow(line, raw, f"{reason} ({len(fields)} fields, {width} columns)")
+            fields, repaired = realigned, True
+            flags.append(f"tab inside a value repaired ({len(fields)} columns realigned)")
+        values = []
+        for column, value in zip(self.header.columns, fields, strict=True):
+            if is_plain(value):
+                values.append(value.decode("ascii"))
+                continue
+            text, value_flags = decode_text(value, column)
+            values.append(text)
+            flags.extend(value_flags)
+            repaired = True
+        return self._checked(line, raw, values, flags, repaired)
+
+    def _checked(self, line: int, raw: bytes, values: list[str], flags: list[str], repaired: bool) -> LegacyRow:
+        assert self.header is not None
+        dates = self._dates
+        for index, kind, column, known in self.header.checked:
+            text = values[index]
+            if not text:
+                continue
+            if kind is ColumnKind.DATE:
+                seen = dates.get(text)
+                if seen is not None and seen[1] is None:
+                    # A date met before and valid: most dates repeat (the time is almost always midnight).
+                    values[index] = seen[0]
+                    continue
+                value, flag = normalise_date(text, column, dates)
+                values[index] = value
+                if flag:
+                    flags.append(flag)
+            elif known is None and text.isupper() and text.strip() == text or (known and text in known):
+                continue
+            else:
+                values[index], value_flags = normalise_code(text, column, known)
+                flags.extend(value_flags)
+        return LegacyRow(line, raw, values, flags, repaired)
+
+
+def realign(fields: list[bytes], kinds: list[ColumnKind]) -> list[bytes] | None:
+    """The fields with a tab put back inside the one free-text value it split, if exactly one way fits.
+
+    Each free-text column is tried as the one the extra fields belong to; a way fits when every other value
+    suits its column (dates, amounts, integers). Several fitting ways, or none, mean no repair.
+    """
+    extra = len(fields) - len(kinds)
+    if extra <= 0:
+        return None
+    found: set[tuple[bytes, ...]] = set()
+    for index, kind in enumerate(kinds):
+        if kind is not ColumnKind.TEXT:
+            continue
+        merged = [*fields[:index], b"\t".join(fields[index : index + extra + 1]), *fields[index + extra + 1 :]]
+        if all(fits(k, value) for k, value in zip(kinds, merged, strict=True)):
+            found.add(tuple(merged))
+    return list(found.pop()) if len(found) == 1 else None

@@ -1,0 +1,276 @@
+"""Saved search use cases: keep a person's searches, rerun them, share them by link, and alert on new results."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from cars_shared import outbox
+from cars_shared.events import make_event
+from cars_shared.logging import get_logger
+from search.domain.query import MAX_LIMIT, Aggregate, SearchQuery, SearchResults
+from search.exports.query_args import query_from_filters, query_from_stored, stored_filters
+from search.index import SearchIndex
+from search.models import SavedSearch
+from search.saved.schedules import NEVER, is_newer, next_run_at
+from search.saved.share_tokens import new_share_token, well_formed
+
+log = get_logger(__name__)
+
+MAX_SAVED_PER_PERSON = 100
+# Most matches one alert run looks through; a search matching more new rows than this says "at least" this many.
+ALERT_SCAN_CAP = 10_000
+# Saved searches one pass of the alert timer runs; the rest wait for the next pass.
+ALERTS_PER_PASS = 100
+
+Watermark = tuple[datetime, str]
+
+
+class SavedSearchNotFound(Exception):
+    """No saved search of this person has this id (or no saved search is shared by this link)."""
+
+
+class ShareLinkNotValid(Exception):
+    """No saved search is shared by this link (never made, or revoked)."""
+
+
+class NameTaken(Exception):
+    """The person already has a saved search of this name."""
+
+
+class TooManySaved(Exception):
+    """The person keeps as many saved searches as one may."""
+
+
+@dataclass(frozen=True)
+class SavedRun:
+    """A saved search run now: one page of results and, if it defines a report, the report."""
+
+    results: SearchResults
+    report: Aggregate | None
+
+
+def create_saved_search(
+    session: Session,
+    index: SearchIndex,
+    *,
+    user_id: str,
+    name: str,
+    filters: Mapping[str, Any],
+    report: Mapping[str, Any] | None,
+    schedule: str,
+    now: datetime,
+) -> SavedSearch:
+    """Save a search under a name of the person's choosing; a scheduled one alerts only on results newer than now."""
+    owned = session.scalar(select(func.count()).select_from(SavedSearch).where(SavedSearch.user_id == user_id)) or 0
+    if owned >= MAX_SAVED_PER_PERSON:
+        raise TooManySaved(f"one person keeps at most {MAX_SAVED_PER_PERSON} saved searches")
+    query_from_filters(filters)
+    saved = SavedSearch(
+        id=str(uuid.uuid4()),
+        user_id=user_id,
+        name=name.strip(),
+        filters=stored_filters(filters),
+        report=dict(report) if report else None,
+        schedule=NEVER,
+        created_at=now,
+        updated_at=now,
+    )
+    _set_schedule(saved, index, schedule, now)
+    _add_or_name_taken(session, saved)
+    return saved
+
+
+def saved_searches_of(session: Session, user_id: str) -> list[SavedSearch]:
+    """The person's saved searches, by name."""
+    return list(session.scalars(select(SavedSearch).where(SavedSearch.user_id == user_id).order_by(SavedSearch.name)))
+
+
+def saved_search_of(session: Session, user_id: str, saved_search_id: str) -> SavedSearch:
+    """One of the person's saved searches; another's is as unknown as a missing one."""
+    saved = session.get(SavedSearch, saved_search_id)
+    if saved is None or saved.user_id != user_id:
+        raise SavedSearchNotFound(saved_search_id)
+    return saved
+
+
+def change_saved_search(
+    session: Session,
+    index: SearchIndex,
+    *,
+    user_id: str,
+    saved_search_id: str,
+    changes: Mapping[str, Any],
+    now: datetime,
+) -> SavedSearch:
+    """Rename it, change its filters, report or schedule; changed filters or schedule restart the alerts from now."""
+    saved = saved_search_of(session, user_id, saved_search_id)
+    if "name" in changes:
+        name = changes["name"].strip()
+        if name != saved.name and _name_taken(session, user_id, name):
+            raise NameTaken(name)
+        saved.name = name
+    if "report" in changes:
+        saved.report = dict(changes["report"]) if changes["report"] else None
+    restart = False
+    if "filters" in changes:
+        query_from_filters(changes["filters"])
+        saved.filters = stored_filters(changes["filters"])
+        restart = True
+    if "schedule" in changes and changes["schedule"] != saved.schedule:
+        restart = True
+    if restart:
+        _set_schedule(saved, index, changes.get("schedule", saved.schedule), now)
+    saved.updated_at = now
+    return saved
+
+
+def delete_saved_search(session: Session, *, user_id: str, saved_search_id: str) -> None:
+    """Forget the saved search; its share link stops working with it."""
+    session.delete(saved_search_of(session, user_id, saved_search_id))
+
+
+def share(session: Session, *, user_id: str, saved_search_id: str, now: datetime) -> SavedSearch:
+    """Give the saved search a share link (the same one again if it has one)."""
+    saved = saved_search_of(session, user_id, saved_search_id)
+    if saved.share_token is None:
+        saved.share_token = new_share_token()
+        saved.updated_at = now
+        log.info("saved_search_shared", saved_search_id=saved.id)
+    return saved
+
+
+def revoke_share(session: Session, *, user_id: str, saved_search_id: str, now: datetime) -> SavedSearch:
+    """End the share link: whoever holds it can no longer run the search. Sharing again makes a new link."""
+    saved = saved_search_of(session, user_id, saved_search_id)
+    if saved.share_token is not None:
+        saved.share_token = None
+        saved.updated_at = now
+        log.info("saved_search_share_revoked", saved_search_id=saved.id)
+    return saved
+
+
+def shared_search(session: Session, token: str) -> SavedSearch:
+    """The saved search shared by this link; ShareLinkNotValid for a link never made or since revoked."""
+    saved = session.scalar(select(SavedSearch).where(SavedSearch.share_token == token)) if well_formed(token) else None
+    if saved is None:
+        raise ShareLinkNotValid(token[:8])
+    return saved
+
+
+def run_saved_search(index: SearchIndex, saved: SavedSearch, *, limit: int, after: str | None) -> SavedRun:
+    """Run the saved search now: one page of its results, and its report over all of them."""
+    query = query_from_stored(saved.filters, limit=limit, after=after)
+    results = index.search(query)
+    report = None
+    if saved.report:
+        report = index.aggregate(replace(query, after=None), saved.report["by"], saved.report["top"])
+    return SavedRun(results, report)
+
+
+def run_due_alerts(session: Session, index: SearchIndex, *, now: datetime, portal_url: str) -> list[SavedSearch]:
+    """Run each scheduled search that is due: announce its results newer than the last run (if any), move its
+    watermark to the newest match and schedule its next run. The saved searches that had new results."""
+    due = session.scalars(
+        select(SavedSearch)
+        .where(SavedSearch.schedule != NEVER, SavedSearch.next_run_at <= now)
+        .order_by(SavedSearch.next_run_at, SavedSearch.id)
+        .limit(ALERTS_PER_PASS)
+        .with_for_update(skip_locked=True)
+    ).all()
+    matched = []
+    for saved in due:
+        watermark = _watermark(saved)
+        new_results, newest = _new_results(index, query_from_stored(saved.filters), watermark)
+        saved.watermark_dated_at, saved.watermark_id = newest if newest is not None else (None, None)
+        saved.last_run_at = now
+        saved.next_run_at = next_run_at(saved.schedule, now)
+        if new_results:
+            outbox.add(
+                session,
+                make_event(
+                    "search",
+                    "saved_search_matched",
+                    {
+                        "saved_search_id": saved.id,
+                        "user_id": saved.user_id,
+                        "name": saved.name,
+                        "new_results": new_results,
+                        "link": saved_search_link(portal_url, saved.id),
+                        "matched_at": now,
+                    },
+                ),
+            )
+            matched.append(saved)
+        log.info("saved_search_alert_run", saved_search_id=saved.id, new_results=new_results)
+    return matched
+
+
+def saved_search_link(portal_url: str, saved_search_id: str) -> str:
+    """Where the owner reruns the saved search once signed in."""
+    return f"{portal_url.rstrip('/')}/api/search/saved-searches/{saved_search_id}/results"
+
+
+def _watermark(saved: SavedSearch) -> Watermark | None:
+    if saved.watermark_dated_at is None or saved.watermark_id is None:
+        return None
+    return saved.watermark_dated_at, saved.watermark_id
+
+
+def _new_results(index: SearchIndex, query: SearchQuery, watermark: Watermark | None) -> tuple[int, Watermark | None]:
+    """How many matches are newer than `watermark`, and the newest (dated_at, id) of all matches."""
+    query = replace(query, sort="-date", limit=MAX_LIMIT, after=None)
+    if watermark is not None:
+        # Only the watermark's day and later can hold newer matches: the date filter keeps the scan short.
+        since = watermark[0].date()
+        query = replace(query, date_from=max(query.date_from, since) if query.date_from else since)
+    count, newest = 0, watermark
+    for document in islice(index.scan(query), ALERT_SCAN_CAP):
+        key = (document.dated_at, document.id)
+        if is_newer(document.dated_at, document.id, watermark):
+            count += 1
+        if newest is None or key > newest:
+            newest = key
+    return count, newest
+
+
+def _set_schedule(saved: SavedSearch, index: SearchIndex, schedule: str, now: datetime) -> None:
+    saved.schedule = schedule
+    saved.next_run_at = next_run_at(schedule, now)
+    saved.watermark_dated_at, saved.watermark_id = (None, None)
+    if schedule != NEVER:
+        # What matches now is not news: the first alert tells only of what arrives after the search was scheduled.
+        newest = _newest(index, query_from_stored(saved.filters))
+        if newest is not None:
+            saved.watermark_dated_at, saved.watermark_id = newest
+
+
+def _newest(index: SearchIndex, query: SearchQuery) -> Watermark | None:
+    """The newest (dated_at, id) of the matches: the first by date, then any of its day with a later id."""
+    page = index.search(replace(query, sort="-date", limit=1, after=None))
+    if not page.documents:
+        return None
+    first = page.documents[0]
+    return _new_results(index, query, (first.dated_at, first.id))[1]
+
+
+def _name_taken(session: Session, user_id: str, name: str) -> bool:
+    mine = select(SavedSearch.id).where(SavedSearch.user_id == user_id, SavedSearch.name == name)
+    return session.scalar(mine) is not None
+
+
+def _add_or_name_taken(session: Session, saved: SavedSearch) -> None:
+    # The unique constraint decides, so two requests saving the same name at once cannot both succeed.
+    try:
+        with session.begin_nested():
+            session.add(saved)
+    except IntegrityError as error:
+        raise NameTaken(saved.name) from error
