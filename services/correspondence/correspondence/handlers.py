@@ -220,26 +220,18 @@ def entity_name_of(session: Session, entity_id: str) -> str | None:
 
 
 def issue_annual_fee_notice(session: Session, event: dict[str, Any], blobs: BlobStore) -> Correspondence:
-    """Render, store and record the notice of a fee assessment, once per assessment."""
+    """Render, store and record the notice of a fee assessment at once, once per assessment. The worker records
+    these for its render processes instead (`rendering.record_annual_fee_notices`); both say the same."""
     fee = event["payload"]
     remember_entity_name(session, fee["entity_id"], fee["entity_name"])
+    content = AnnualFeeNotice.content_of(fee, PORTAL_URL.get())
     return issue(
         session,
         blobs,
         cause=annual_fee_notice.cause_of_fee_assessment(fee["assessment_id"]),
         template=ANNUAL_FEE_NOTICE,
         entity_id=fee["entity_id"],
-        compose=lambda number, issued_on: AnnualFeeNotice(
-            number=number,
-            issued_on=issued_on,
-            entity_id=fee["entity_id"],
-            entity_name=fee["entity_name"],
-            fee_year=fee["fee_year"],
-            amount_cents=fee["amount_cents"],
-            due_date=fee["due_date"],
-            late_penalty_cents=fee["late_penalty_cents"],
-            portal_url=PORTAL_URL.get(),
-        ),
+        compose=lambda number, issued_on: AnnualFeeNotice.from_content(number, issued_on, content),
     )
 
 

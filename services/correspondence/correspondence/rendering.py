@@ -56,27 +56,9 @@ class Deferred:
     compose: Callable[[str, date, dict[str, Any]], Any]
 
 
-def _annual_fee_notice(number: str, issued_on: date, content: dict[str, Any]) -> AnnualFeeNotice:
-    return AnnualFeeNotice(
-        number=number,
-        issued_on=issued_on,
-        entity_id=content["entity_id"],
-        entity_name=content["entity_name"],
-        fee_year=content["fee_year"],
-        amount_cents=content["amount_cents"],
-        due_date=date.fromisoformat(content["due_date"]),
-        late_penalty_cents=content["late_penalty_cents"],
-        portal_url=content["portal_url"],
-    )
-
-
 DEFERRED: dict[str, Deferred] = {
-    annual_fee_notice.KIND: Deferred(handlers.ANNUAL_FEE_NOTICE, _annual_fee_notice),
+    annual_fee_notice.KIND: Deferred(handlers.ANNUAL_FEE_NOTICE, AnnualFeeNotice.from_content),
 }
-
-
-def _iso(value: date | str) -> str:
-    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 def record_annual_fee_notices(session: Session, events: list[dict[str, Any]]) -> list[PendingNotice]:
@@ -108,15 +90,7 @@ def record_annual_fee_notices(session: Session, events: list[dict[str, Any]]) ->
                 user_id=None,
                 cause=cause,
                 issued_at=issued_at,
-                content={
-                    "entity_id": fee["entity_id"],
-                    "entity_name": fee["entity_name"],
-                    "fee_year": fee["fee_year"],
-                    "amount_cents": fee["amount_cents"],
-                    "due_date": _iso(fee["due_date"]),
-                    "late_penalty_cents": fee["late_penalty_cents"],
-                    "portal_url": portal_url,
-                },
+                content=AnnualFeeNotice.content_of(fee, portal_url),
                 correlation_id=str(event.get("correlation_id") or "")[:200] or None,
                 attempts=0,
             )

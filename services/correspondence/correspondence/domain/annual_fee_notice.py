@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from correspondence.domain.formatting import dollars, long_date
 
@@ -32,6 +34,35 @@ class AnnualFeeNotice:
     due_date: date
     late_penalty_cents: int
     portal_url: str
+
+    @staticmethod
+    def content_of(fee: Mapping[str, Any], portal_url: str) -> dict[str, Any]:
+        """What the notice of a `fee_assessed` payload says, as JSON-ready values (kept until it is drawn)."""
+        due_date = fee["due_date"]
+        return {
+            "entity_id": fee["entity_id"],
+            "entity_name": fee["entity_name"],
+            "fee_year": fee["fee_year"],
+            "amount_cents": fee["amount_cents"],
+            "due_date": due_date.isoformat() if isinstance(due_date, date) else str(due_date),
+            "late_penalty_cents": fee["late_penalty_cents"],
+            "portal_url": portal_url,
+        }
+
+    @classmethod
+    def from_content(cls, number: str, issued_on: date, content: Mapping[str, Any]) -> AnnualFeeNotice:
+        """The notice numbered `number`, issued on `issued_on`, saying what `content_of` recorded."""
+        return cls(
+            number=number,
+            issued_on=issued_on,
+            entity_id=content["entity_id"],
+            entity_name=content["entity_name"],
+            fee_year=content["fee_year"],
+            amount_cents=content["amount_cents"],
+            due_date=date.fromisoformat(content["due_date"]),
+            late_penalty_cents=content["late_penalty_cents"],
+            portal_url=content["portal_url"],
+        )
 
     @property
     def title(self) -> str:
