@@ -1,5 +1,6 @@
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt
@@ -12,7 +13,7 @@ from cars_shared.db import Database
 from cars_shared.messaging_tables import metadata, outbox
 from cars_shared.web.app import Blueprint, create_gateway, session_scope
 from cars_shared.web.auth import TokenVerifier, authenticated, current_principal, sign_access_token
-from cars_shared.web.problems import Conflict, NotFound
+from cars_shared.web.problems import Conflict, NotFound, Unauthorized
 
 PROBLEM = "application/problem+json"
 
@@ -317,3 +318,24 @@ def test_an_unreachable_jwks_url_is_a_401_problem_not_a_500(sqlite_url):
     client = make_client(sqlite_url, TokenVerifier(jwks_url="http://127.0.0.1:5999/jwks.json"))
     body = unauthorized(client.get("/api/things/me", headers=bearer(token(Ed25519PrivateKey.generate(), kid="k"))))
     assert "try again" in body["detail"]
+
+
+def test_a_verified_token_is_trusted_again_only_until_it_expires():
+    key = Ed25519PrivateKey.generate()
+    verifier = TokenVerifier(keys={"k": key.public_key()})
+    signed = token(key, kid="k", ttl_seconds=1)
+    first = verifier.verify(signed)
+    assert verifier.verify(signed) is first
+    time.sleep(max(0.0, float(first.claims["exp"]) - time.time()) + 0.05)
+    with pytest.raises(Unauthorized, match="expired"):
+        verifier.verify(signed)
+
+
+def test_a_token_trusted_before_is_checked_again_once_its_key_is_retired(jwks_server):
+    key, url, served = jwks_server
+    verifier = TokenVerifier(jwks_url=url, max_key_age=0)
+    signed = token(key, kid="served-key")
+    assert verifier.verify(signed).user_id == "u-1"
+    served["keys"] = []
+    with pytest.raises(Unauthorized):
+        verifier.verify(signed)

@@ -6,6 +6,7 @@ their number; totals that span lines are kept as running sums (see `filings.doma
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -367,6 +368,72 @@ _SCALARS = frozenset({"null", "boolean", "integer", "double", "number", "string"
 
 Event = tuple[str, Any]
 
+PARSED_AT_ONCE_BYTES = 256 * 1024
+"""Documents smaller than this (some 800 line items) are parsed whole when they can be; larger ones streamed."""
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+SKIPPED = object()
+"""Stands for a line item past a part's limit: read past, not built."""
+
+
+class _DuplicateKey(Exception):
+    """A JSON object names a key twice: the streaming reader words that."""
+
+
+def _without_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    built = dict(pairs)
+    if len(built) != len(pairs):
+        raise _DuplicateKey
+    return built
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _loaded(body: bytes) -> dict[str, Any] | None:
+    """The document parsed at once, if it is small and holds nothing the streaming reader reads differently
+    (a key given twice, NaN, an escaped surrogate, text that is not UTF-8, anything malformed or not an object);
+    otherwise None, and it is streamed instead.
+
+    C code building the whole document is several times quicker than visiting its parsing events in Python, and
+    numbers come out as the streaming parser gives them: integers as int, any other as Decimal.
+    """
+    if len(body) >= PARSED_AT_ONCE_BYTES or _SURROGATE_ESCAPE.search(body):
+        return None
+    try:
+        document = json.loads(
+            body.decode("utf-8"),
+            parse_float=Decimal,
+            parse_constant=_refuse_constant,
+            object_pairs_hook=_without_duplicate_keys,
+        )
+    except (ValueError, RecursionError, _DuplicateKey):  # not UTF-8 or not JSON (both ValueErrors)
+        return None
+    return document if isinstance(document, dict) else None
+
+
+def _streamed_items(first: Event, events: Iterator[Event], limit: int) -> Iterator[Any] | None:
+    """The items of the JSON array starting with `first`, each built in turn (SKIPPED for those past `limit`);
+    None, the value read past, when it is not an array. The items are to be read to the end before `events`.
+    """
+    if first[0] != "start_array":
+        _skip(first, events)
+        return None
+
+    def items() -> Iterator[Any]:
+        count = 0
+        for event, value in events:
+            if event == "end_array":
+                return
+            count += 1
+            if count > limit:
+                _skip((event, value), events)
+                yield SKIPPED
+            else:
+                yield _build((event, value), events)
+
+    return items()
+
 
 def _build(first: Event, events: Iterator[Event]) -> Any:
     """The whole JSON value starting with event `first`, read from `events`.
@@ -472,7 +539,8 @@ class _Findings:
 
 
 class _SubmissionReader:
-    """One pass (two when the parts come before the form or period) over a submission's JSON events."""
+    """One pass (two when the parts come before the form or period) over a submission's JSON events, or over the
+    document parsed whole when it is small (see `_loaded`): both read it alike."""
 
     def __init__(self, body: bytes, on_line: LineSink | None, max_problems: int) -> None:
         self.body = body
@@ -491,18 +559,27 @@ class _SubmissionReader:
         """The envelope last read, with its problems, and how many top-level values it was read from."""
 
     def read(self) -> CheckedSubmission:
-        try:
-            is_object, deferred = self._read_document()
-        except (ijson.JSONError, UnicodeDecodeError) as exc:
-            # Lines already handed on are discarded by the caller: a rejected submission stores nothing.
-            self.envelope_problems.append(Problem(Level.ERROR, f"The body is not valid JSON: {_reason(exc)}"))
-            errors, warnings = self.findings.closing(self.envelope_problems)
-            return CheckedSubmission(None, errors=errors, warnings=warnings)
+        document = _loaded(self.body)
+        if document is not None:
+            deferred = self._read_loaded(document)
+            is_object = True
+        else:
+            try:
+                is_object, deferred = self._read_document()
+            except (ijson.JSONError, UnicodeDecodeError) as exc:
+                # Lines already handed on are discarded by the caller: a rejected submission stores nothing.
+                self.envelope_problems.append(Problem(Level.ERROR, f"The body is not valid JSON: {_reason(exc)}"))
+                errors, warnings = self.findings.closing(self.envelope_problems)
+                return CheckedSubmission(None, errors=errors, warnings=warnings)
         envelope = self._envelope(self.envelope_problems) if is_object else None
         if is_object and not self.parts_given:
             self.envelope_problems.append(Problem(Level.ERROR, "Required: the form's parts.", field="parts"))
         if deferred and envelope is not None:
-            self._read_parts_again()
+            if document is not None:
+                self._start_check()
+                self._read_loaded_parts(document["parts"])
+            else:
+                self._read_parts_again()
         totals: dict[str, Decimal] = {}
         if self.check is not None:
             self.findings.extend(self.check.finish())
@@ -545,6 +622,23 @@ class _SubmissionReader:
             pass
         self.parts_given = "parts" in seen
         return True, deferred
+
+    def _read_loaded(self, document: dict[str, Any]) -> bool:
+        """As `_read_document`, from the document parsed whole: whether its parts came too early to check."""
+        deferred = False
+        for key, value in document.items():
+            if key == "parts":
+                if self._ready_for_parts():
+                    self._read_loaded_parts(value)
+                else:
+                    deferred = True
+            elif key in ENVELOPE_KEYS:
+                self.top[key] = value
+            else:
+                message = f"Unknown field {_shown(key)}; a submission has form, {', '.join(ENVELOPE_KEYS[1:])}, parts."
+                self._envelope_problem(Problem(Level.ERROR, message, field=_safe_name(key)))
+        self.parts_given = "parts" in document
+        return deferred
 
     def _envelope_problem(self, problem: Problem) -> None:
         """Note a problem outside the parts; past the limit it is only counted (a body of a million unknown keys)."""
@@ -648,30 +742,51 @@ class _SubmissionReader:
 
     def _read_parts(self, first: Event, events: Iterator[Event]) -> None:
         if first[0] != "start_map":
-            message = "Must be an object holding the form's parts by name."
-            self.findings.add(Problem(Level.ERROR, message, field="parts"))
+            self._parts_not_an_object()
             _skip(first, events)
             return
-        assert self.form is not None
         for name in _members(events):
             value_start = next(events)
-            try:
-                part = self.form.part_named(name)
-            except KeyError:
-                known = ", ".join(part.name for part in self.form.parts)
-                message = f"Unknown part {_shown(name)}; form {self.form.code} has {known}."
-                self.findings.add(Problem(Level.ERROR, message, part=_safe_name(name)))
+            part = self._part_to_read(name)
+            if part is None:
                 _skip(value_start, events)
-                continue
-            if name in self.parts_read:
-                self.findings.add(Problem(Level.ERROR, "Given more than once.", part=name))
-                _skip(value_start, events)
-                continue
-            self.parts_read.add(name)
-            if part.kind is PartKind.RECORD:
+            elif part.kind is PartKind.RECORD:
                 self._read_record(part, _build(value_start, events))
             else:
-                self._read_lines(part, value_start, events)
+                self._read_lines(part, _streamed_items(value_start, events, part.max_lines))
+
+    def _read_loaded_parts(self, parts: Any) -> None:
+        if not isinstance(parts, dict):
+            self._parts_not_an_object()
+            return
+        for name, value in parts.items():
+            part = self._part_to_read(name)
+            if part is None:
+                continue
+            if part.kind is PartKind.RECORD:
+                self._read_record(part, value)
+            else:
+                self._read_lines(part, iter(value) if isinstance(value, list) else None)
+
+    def _parts_not_an_object(self) -> None:
+        message = "Must be an object holding the form's parts by name."
+        self.findings.add(Problem(Level.ERROR, message, field="parts"))
+
+    def _part_to_read(self, name: str) -> PartSpec | None:
+        """The form's part of this name, read for the first time; None (and the problem noted) otherwise."""
+        assert self.form is not None
+        try:
+            part = self.form.part_named(name)
+        except KeyError:
+            known = ", ".join(part.name for part in self.form.parts)
+            message = f"Unknown part {_shown(name)}; form {self.form.code} has {known}."
+            self.findings.add(Problem(Level.ERROR, message, part=_safe_name(name)))
+            return None
+        if name in self.parts_read:
+            self.findings.add(Problem(Level.ERROR, "Given more than once.", part=name))
+            return None
+        self.parts_read.add(name)
+        return part
 
     def _read_record(self, part: PartSpec, raw: Any) -> None:
         if not isinstance(raw, dict):
@@ -682,21 +797,17 @@ class _SubmissionReader:
         self.findings.extend(self.check.record(part.name, values, invalid))
         self.records[part.name] = ready
 
-    def _read_lines(self, part: PartSpec, first: Event, events: Iterator[Event]) -> None:
-        if first[0] != "start_array":
+    def _read_lines(self, part: PartSpec, items: Iterator[Any] | None) -> None:
+        """Check the part's line items one at a time; `items` is None when the part was not a list."""
+        if items is None:
             self.findings.add(Problem(Level.ERROR, f"Must be a list of the lines of {part.label}.", part.name))
-            _skip(first, events)
             return
         assert self.check is not None
         count = 0
-        for event, value in events:
-            if event == "end_array":
-                break
+        for raw in items:
             count += 1
             if count > part.max_lines:
-                _skip((event, value), events)
                 continue
-            raw = _build((event, value), events)
             if not isinstance(raw, dict):
                 self.findings.add(Problem(Level.ERROR, "Must be an object with the line's fields.", part.name, count))
                 continue

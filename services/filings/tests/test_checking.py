@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from filings.checking import CheckedSubmission, check_submission
+from filings.checking import PARSED_AT_ONCE_BYTES, CheckedSubmission, _loaded, check_submission
 from filings.domain.forms import FORMS
 from filings.domain.forms.declaration import Level
 from filings.domain.forms.validation import Problem, declaration_mistakes
@@ -504,3 +504,99 @@ def test_checking_a_20000_line_statement_holds_one_line_at_a_time_in_memory():
     assert checked.line_counts["schedule_a"] == 20_000 and handed == 20_000 + 10
     # Holding the lines would take several times the body; one at a time stays well under half of it.
     assert peak < len(body) / 2, f"peak {peak} bytes for a body of {len(body)} bytes"
+
+
+# -- a small document is parsed whole, a large one streamed: both read it alike ------------------------------
+
+
+def _read_both_ways(body: bytes, monkeypatch) -> tuple[tuple, tuple]:
+    def outcome() -> tuple:
+        handed: list = []
+        checked = check_submission(body, on_line=lambda *line: handed.append(line))
+        return (
+            checked.envelope,
+            checked.records,
+            checked.line_counts,
+            checked.totals,
+            checked.errors,
+            checked.warnings,
+            handed,
+        )
+
+    whole = outcome()
+    with monkeypatch.context() as patched:
+        patched.setattr("filings.checking._loaded", lambda _body: None)
+        streamed = outcome()
+    return whole, streamed
+
+
+def _parts_first(document: dict) -> dict:
+    return {"parts": document["parts"], **{key: value for key, value in document.items() if key != "parts"}}
+
+
+def _with(document: dict, path: tuple, value) -> dict:
+    changed = json.loads(json.dumps(document))
+    target = changed
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return changed
+
+
+F460 = statement_with_contributions(5)
+F410 = example("F410")
+CANDIDATE = {"candidate_name": "Jane Doe", "office": "Assembly"}
+READ_ALIKE = {
+    **{f"example {code}": json.dumps(example(code)).encode() for code in FORMS},
+    "parts before the form": json.dumps(_parts_first(F460)).encode(),
+    "unknown top-level field": json.dumps({**F460, "extra": [1, {"a": 2}]}).encode(),
+    "parts not an object": json.dumps({**F460, "parts": [1, 2]}).encode(),
+    "lines not a list": json.dumps(_with(F460, ("parts", "schedule_a"), {"a": 1})).encode(),
+    "a line not an object": json.dumps(_with(F460, ("parts", "schedule_a", 2), "text")).encode(),
+    "unknown part": json.dumps(_with(F460, ("parts", "schedule_z"), [])).encode(),
+    "wrong types": json.dumps(_with(F460, ("parts", "schedule_a", 1, "amount"), 150.5)).encode(),
+    "number with exponent": json.dumps(_with(F460, ("parts", "schedule_a", 1, "amount"), 1.5e2)).encode(),
+    "nested value in a line": json.dumps(_with(F460, ("parts", "schedule_a", 0, "memo"), {"x": [1]})).encode(),
+    "more lines than allowed": json.dumps(_with(F410, ("parts", "controlling_candidates"), [CANDIDATE] * 25)).encode(),
+    "items past the limit of any kind": json.dumps(
+        _with(F410, ("parts", "controlling_candidates"), [CANDIDATE] * 20 + [[1, {"a": 2}], 3, None])
+    ).encode(),
+    "form unknown": json.dumps({**F460, "form": "F999"}).encode(),
+    "duplicate top-level key": b'{"form": "F460", "form": "F460", "parts": {}}',
+    "duplicate part": json.dumps(F460).encode()[:-2] + b', "schedule_a": []}}',
+    "duplicate key in a line": json.dumps(F460).encode().replace(b'"city": "Sacramento"', b'"city": "A", "city": "B"'),
+    "NaN": json.dumps(F460).encode().replace(b'"150.00"', b"NaN", 1),
+    "escaped surrogate": json.dumps(F460).encode().replace(b"Contributor 1", b"Contributor \\ud800", 1),
+    "escaped pair": json.dumps(F460).encode().replace(b"Contributor 1", b"Contributor \\ud83d\\ude00", 1),
+    "not UTF-8": json.dumps(F460).encode().replace(b"Contributor 1", b"Contributor \xff", 1),
+    "trailing garbage": json.dumps(F460).encode() + b" {}",
+    "not an object": b"[1, 2, 3]",
+}
+
+
+STREAMED_ANYWAY = {
+    "duplicate top-level key",
+    "duplicate part",
+    "duplicate key in a line",
+    "NaN",
+    "escaped surrogate",
+    "escaped pair",
+    "not UTF-8",
+    "trailing garbage",
+    "not an object",
+}
+
+
+@pytest.mark.parametrize("case", READ_ALIKE)
+def test_a_document_parsed_whole_is_read_as_the_streaming_reader_reads_it(case, monkeypatch):
+    body = READ_ALIKE[case]
+    assert (_loaded(body) is None) == (case in STREAMED_ANYWAY)
+    whole, streamed = _read_both_ways(body, monkeypatch)
+    assert whole == streamed
+
+
+def test_a_large_document_is_streamed():
+    body = json.dumps(statement_with_contributions(1000)).encode()
+    assert len(body) >= PARSED_AT_ONCE_BYTES
+    assert _loaded(body) is None
+    assert check_submission(body).accepted

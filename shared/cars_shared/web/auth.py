@@ -21,6 +21,10 @@ log = get_logger(__name__)
 ALGORITHM = "EdDSA"
 ISSUER = "cars-accounts"
 AUDIENCE = "cars"
+VERIFIED_KEPT = 4096
+"""Most verified tokens a gateway process remembers; past it, it starts again empty."""
+VERIFIED_SECONDS = 60.0
+"""How long a verified token is taken on trust without checking its signature again (never past its expiry)."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,8 @@ class TokenVerifier:
 
     The key set is refetched when a token names an unknown key id (at most every `refetch_after` seconds)
     and whenever it is older than `max_key_age`, so a key accounts retired stops verifying soon after.
+    A token already verified is trusted again for up to `VERIFIED_SECONDS` (never past its expiry, and not
+    once the key set changed): a client sending many requests pays for the signature check once a minute.
     """
 
     def __init__(
@@ -53,6 +59,8 @@ class TokenVerifier:
         self._refetch_after = refetch_after
         self._max_key_age = max_key_age
         self._lock = threading.Lock()
+        self._verified: dict[str, tuple[float, dict[str, Any], Principal]] = {}
+        """Token -> (trusted until, the key set that verified it, who it names)."""
 
     def _refresh(self, min_interval: float) -> None:
         if not self.jwks_url:
@@ -68,13 +76,15 @@ class TokenVerifier:
             self._keys = keys
             self._fetched_at = time.monotonic()
 
-    def _key(self, kid: str) -> Any:
+    def _refresh_if_old(self) -> None:
         if self.jwks_url and time.monotonic() - self._fetched_at >= self._max_key_age:
             try:
                 self._refresh(self._max_key_age)
             except requests.RequestException:
                 # Keep verifying with the keys already known while accounts is briefly unreachable.
                 log.warning("jwks_refresh_failed", exc_info=True)
+
+    def _key(self, kid: str) -> Any:
         if kid not in self._keys:
             try:
                 self._refresh(self._refetch_after)
@@ -85,6 +95,20 @@ class TokenVerifier:
         return self._keys[kid]
 
     def verify(self, token: str) -> Principal:
+        now = time.time()
+        self._refresh_if_old()
+        keys = self._keys
+        known = self._verified.get(token)
+        # A refreshed key set is a new dict: what the old one verified is checked again.
+        if known is not None and now < known[0] and known[1] is keys:
+            return known[2]
+        principal = self._verified_now(token)
+        if len(self._verified) >= VERIFIED_KEPT:
+            self._verified = {}
+        self._verified[token] = (min(float(principal.claims["exp"]), now + VERIFIED_SECONDS), keys, principal)
+        return principal
+
+    def _verified_now(self, token: str) -> Principal:
         try:
             kid = jwt.get_unverified_header(token).get("kid", "")
             claims = jwt.decode(

@@ -5,12 +5,12 @@ The gateway needs only these to decide who may submit it; the checker reads the 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
 import ijson
+import orjson
 
 from filings.domain.forms import FORMS
 
@@ -40,17 +40,14 @@ class SubmittedEnvelope:
     amends_amendment: int | None
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
 def _loaded_top_level_values(body: bytes) -> tuple[dict[str, Any], dict[str, Any] | None] | None:
     """As `_top_level_values`, from the whole document parsed at once (a small one); None when the streaming
     parser is to read it instead: a document that is not a JSON object in UTF-8, whose problem it words.
     """
     try:
-        document = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
-    except (ValueError, RecursionError):  # not UTF-8, not JSON (both ValueErrors), or nested too deep
+        # orjson refuses what JSON does not have (NaN, Infinity), invalid UTF-8 and integers past 64 bits.
+        document = orjson.loads(body)
+    except (orjson.JSONDecodeError, RecursionError):
         return None
     if not isinstance(document, dict):
         return None

@@ -9,13 +9,13 @@ and keeps only the problems.
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, and_, bindparam, case, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -284,12 +284,12 @@ class LineStore:
         if connection.dialect.name == "postgresql":
             # The whole chunk as one JSON parameter that PostgreSQL splits into rows: binding five parameters per
             # line (SQLAlchemy's or psycopg2's own multi-row VALUES) costs more than all the rest of storing it.
-            lines = json.dumps(
+            lines = orjson.dumps(
                 [
                     {"filing_id": filing_id, "amendment": amendment, "part": part, "line": line, "data": data}
                     for filing_id, amendment, part, line, data in rows
                 ]
-            )
+            ).decode()
             connection.execute(INSERT_LINES, {"lines": lines})
         else:
             connection.execute(
