@@ -49,6 +49,8 @@ from _common import BIN, parser, rate, resources  # noqa: E402
 # This file's own name would hide the filings service's package; only _common was needed from here.
 sys.path[:] = [entry for entry in sys.path if str(Path(entry or ".").resolve()) != BENCH]
 
+from cars_shared.supervisor import gunicorn_tmp_args  # noqa: E402
+
 DEFAULT_FILINGS = 300
 ITEMS_PER_FILING = 50
 LARGE_ITEMS = 20_000
@@ -213,6 +215,7 @@ class FilingsService:
                 "1",
                 "--threads",
                 str(GATEWAY_THREADS),
+                *gunicorn_tmp_args(),
                 "filings.gateway:create_app()",
             ],
         )

@@ -54,6 +54,14 @@ def free_port() -> int:
     return free_ports(1)[0]
 
 
+SHARED_MEMORY = "/dev/shm"  # noqa: S108 - gunicorn makes its own file there, with mkstemp
+
+
+def gunicorn_tmp_args() -> list[str]:
+    """Where gunicorn's workers touch their heartbeat file (once per loop): memory, where the system has it."""
+    return ["--worker-tmp-dir", SHARED_MEMORY] if os.path.isdir(SHARED_MEMORY) else []
+
+
 def free_ports(count: int) -> list[int]:
     """`count` distinct ports free on this machine now: all are held open until each is chosen."""
     probes = [socket.socket() for _ in range(count)]
@@ -171,6 +179,7 @@ class LocalSystem:
                     "1",
                     "--threads",
                     "8",
+                    *gunicorn_tmp_args(),
                     "--access-logfile",
                     "-",
                     f"{service}.gateway:create_app()",
