@@ -142,7 +142,7 @@ FEES_PAYMENT_WEBHOOK_TOLERANCE_SECONDS = declare(
 NOTIFY_ALERT_SIGNING_KEY = declare(
     "NOTIFY_ALERT_SIGNING_KEY",
     "",
-    "Secret (at least 32 characters) that signs the confirm and unsubscribe links of public filing alerts; "
+    "Secret (at least 32 characters) that signs the confirm and unsubscribe links of public alerts; "
     "changing it ends every link already sent.",
 )
 NOTIFY_ALERT_SIGNING_KEY_FILE = declare(

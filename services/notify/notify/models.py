@@ -122,24 +122,45 @@ class DigestEntry(Base):
 
 
 class AlertSubscription(Base):
-    """Someone from the public who asked to hear of an entity's new filings, by e-mail (double opt-in)."""
+    """Someone from the public who asked, by e-mail (double opt-in), to hear of an entity's new filings or of a
+    shared saved search's new results: exactly one of `entity_id` and `saved_search_id` names what is followed."""
 
     __tablename__ = "alert_subscriptions"
     __table_args__ = (
         UniqueConstraint("email", "entity_id", name="uq_alert_subscription_email_entity"),
+        UniqueConstraint("email", "saved_search_id", name="uq_alert_subscription_email_saved_search"),
         CheckConstraint(
             f"status IN ({', '.join(repr(s) for s in SUBSCRIPTION_STATUSES)})", name="ck_alert_subscription_status"
         ),
+        CheckConstraint("(entity_id IS NULL) <> (saved_search_id IS NULL)", name="ck_alert_subscription_one_target"),
         Index("ix_alert_subscriptions_entity_status", "entity_id", "status"),
+        Index("ix_alert_subscriptions_saved_search_status", "saved_search_id", "status"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     email: Mapped[str] = mapped_column(String(320))
-    entity_id: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    saved_search_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     status: Mapped[str] = mapped_column(String(20), default=PENDING)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class SharedSearch(Base):
+    """A saved search shared by link, as search last told us: who holds the link may subscribe to its alerts.
+
+    `share_key` is the hex SHA-256 of the link's token (the token itself stays in search); None once revoked.
+    `changed_at` is the time of the newest fact applied, so an older event arriving late changes nothing.
+    """
+
+    __tablename__ = "shared_searches"
+    __table_args__ = (UniqueConstraint("share_key", name="uq_shared_search_share_key"),)
+
+    saved_search_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    share_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class ThrottleHit(Base):

@@ -12,6 +12,7 @@ from cars_shared.worker import ServiceStore, consumes
 from notify import handlers, search_notices
 from notify.alert_key import alert_signing_key
 from notify.alerts import handlers as alerts
+from notify.alerts import shared_searches
 from notify.mail_transport import SmtpTransport
 from notify.partners import handlers as partners
 from notify.partners.stream import PartnerStream
@@ -98,6 +99,20 @@ class NotifyWorker:
     @consumes("search", "saved_search_matched")
     def on_saved_search_matched(self, session: Session, event: dict[str, Any]) -> None:
         search_notices.tell_of_saved_search_match(session, event)
+
+    @consumes("search", "saved_search_shared")
+    def on_saved_search_shared(self, session: Session, event: dict[str, Any]) -> None:
+        shared_searches.record_share(session, event)
+
+    @consumes("search", "saved_search_unshared")
+    def on_saved_search_unshared(self, session: Session, event: dict[str, Any]) -> None:
+        shared_searches.end_share(session, event)
+
+    @consumes("search", "shared_search_matched")
+    def on_shared_search_matched(self, session: Session, event: dict[str, Any]) -> None:
+        shared_searches.alert_subscribers_of_shared_search(
+            session, event, portal_url=PORTAL_URL.get(), key=alert_signing_key()
+        )
 
     # The public event stream for integration partners: each internal event below becomes its public event in the
     # feed (a second consumer of filing_accepted/amended beside the alerts, on a queue of its own).

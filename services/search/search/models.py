@@ -62,6 +62,7 @@ class SavedSearch(Base):
     alerts on new results and shared by an unguessable link.
 
     The watermark is the newest (dated_at, id) seen at the last alert run: newer matches are the new results.
+    A shared search also runs daily for the public, with a watermark of its own.
     """
 
     __tablename__ = "saved_searches"
@@ -70,6 +71,7 @@ class SavedSearch(Base):
         UniqueConstraint("share_token", name="uq_saved_search_share_token"),
         CheckConstraint(_one_of("schedule", SCHEDULES), name="ck_saved_search_schedule"),
         Index("ix_saved_searches_schedule_due", "schedule", "next_run_at"),
+        Index("ix_saved_searches_public_due", "public_next_run_at"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -83,5 +85,10 @@ class SavedSearch(Base):
     watermark_dated_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     watermark_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     share_token: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The daily public run of a shared search, for those who subscribed to it by e-mail: its own watermark, so the
+    # owner's schedule and the public alerts never take each other's news.
+    public_next_run_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    public_watermark_dated_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    public_watermark_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

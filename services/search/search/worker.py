@@ -88,6 +88,11 @@ class SearchWorker:
         with self.store.database.session() as session:
             saved.run_due_alerts(session, self.index, now=datetime.now(UTC), portal_url=PORTAL_URL.get())
 
+    @timer(interval=ALERT_INTERVAL_SECONDS)
+    def run_shared_search_alerts(self) -> None:
+        with self.store.database.session() as session:
+            saved.run_due_public_alerts(session, self.index, now=datetime.now(UTC), portal_url=PORTAL_URL.get())
+
     @timer(interval=EXPIRY_INTERVAL_SECONDS)
     def expire_exports(self) -> None:
         keep = timedelta(days=float(SEARCH_EXPORT_KEEP_DAYS.get()))

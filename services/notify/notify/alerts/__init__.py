@@ -1,1 +1,1 @@
-"""Public filing alerts: anyone subscribes by e-mail to an entity's new filings (double opt-in)."""
+"""Public e-mail alerts: anyone subscribes to an entity's new filings or to a shared saved search (double opt-in)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from notify.domain.alert_links import (
     unsubscribe_link,
 )
 from notify.domain.alerts import CONFIRMED, PENDING, UNSUBSCRIBED, needs_confirmation, normalised_address
+from notify.domain.notice_email import NoticeEmail
 from notify.handlers import queue_email
 from notify.models import AlertSubscription, Email, ThrottleHit
 
@@ -79,28 +81,43 @@ def subscribe(session: Session, email: str, entity_id: str, *, portal_url: str, 
 
     The answer is the same whatever the address's state, so a caller learns nothing about who subscribed.
     """
+    request_subscription(
+        session,
+        email,
+        {"entity_id": entity_id},
+        lambda link: compose_confirmation_email(entity_id=entity_id, confirm_link=link),
+        portal_url=portal_url,
+        key=key,
+        now=now,
+    )
+
+
+def request_subscription(
+    session: Session,
+    email: str,
+    target: dict[str, str],
+    confirmation: Callable[[str], NoticeEmail],
+    *,
+    portal_url: str,
+    key: bytes,
+    now: datetime,
+) -> None:
+    """Subscribe the address to `target` (its one column: entity_id or saved_search_id) pending confirmation, and
+    queue the confirmation e-mail `confirmation(link)`; nothing for an address already confirmed."""
     address = normalised_address(email)
-    subscription = _subscription_of(session, address, entity_id)
+    subscription = _subscription_of(session, address, target)
     if subscription is not None and not needs_confirmation(subscription.status):
         return
     if subscription is None:
-        subscription = AlertSubscription(
-            id=str(uuid.uuid4()), email=address, entity_id=entity_id, status=PENDING, created_at=now
-        )
+        subscription = AlertSubscription(id=str(uuid.uuid4()), email=address, status=PENDING, created_at=now, **target)
         try:
             with session.begin_nested():
                 session.add(subscription)
         except IntegrityError:
-            # A simultaneous request for the same address and entity made it first: go on with that one.
-            subscription = session.scalars(
-                select(AlertSubscription).where(
-                    AlertSubscription.email == address, AlertSubscription.entity_id == entity_id
-                )
-            ).one()
+            # A simultaneous request for the same address and target made it first: go on with that one.
+            subscription = session.scalars(select(AlertSubscription).filter_by(email=address, **target)).one()
     subscription.status = PENDING
-    content = compose_confirmation_email(
-        entity_id=entity_id, confirm_link=confirmation_link(portal_url, key, subscription.id, now)
-    )
+    content = confirmation(confirmation_link(portal_url, key, subscription.id, now))
     # Each request is its own notice: asking again sends a fresh link (within the throttle).
     queue_email(
         session,
@@ -111,10 +128,8 @@ def subscribe(session: Session, email: str, entity_id: str, *, portal_url: str, 
     )
 
 
-def _subscription_of(session: Session, address: str, entity_id: str) -> AlertSubscription | None:
-    return session.scalar(
-        select(AlertSubscription).where(AlertSubscription.email == address, AlertSubscription.entity_id == entity_id)
-    )
+def _subscription_of(session: Session, address: str, target: dict[str, str]) -> AlertSubscription | None:
+    return session.scalar(select(AlertSubscription).filter_by(email=address, **target))
 
 
 def _signed_subscription(
@@ -140,7 +155,12 @@ def confirm(
     if subscription.status == PENDING:
         subscription.status = CONFIRMED
         subscription.confirmed_at = now
-        log.info("alert_subscription_confirmed", subscription_id=subscription.id, entity_id=subscription.entity_id)
+        log.info(
+            "alert_subscription_confirmed",
+            subscription_id=subscription.id,
+            entity_id=subscription.entity_id,
+            saved_search_id=subscription.saved_search_id,
+        )
     elif subscription.status == UNSUBSCRIBED:
         # An old confirmation link must not undo a later unsubscribe.
         raise LinkNotValid("This subscription was ended; subscribe again to receive alerts.")
@@ -153,7 +173,12 @@ def unsubscribe(session: Session, subscription_id: str, token: str, *, key: byte
     if subscription.status != UNSUBSCRIBED:
         subscription.status = UNSUBSCRIBED
         subscription.unsubscribed_at = now
-        log.info("alert_subscription_ended", subscription_id=subscription.id, entity_id=subscription.entity_id)
+        log.info(
+            "alert_subscription_ended",
+            subscription_id=subscription.id,
+            entity_id=subscription.entity_id,
+            saved_search_id=subscription.saved_search_id,
+        )
     return subscription
 
 

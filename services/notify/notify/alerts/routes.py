@@ -1,4 +1,5 @@
-"""Public routes of filing alerts: subscribe, confirm and unsubscribe; no account needed, requests throttled."""
+"""Public routes of alerts (a filer's new filings, a shared search's new results): subscribe, confirm and
+unsubscribe; no account needed, requests throttled."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from typing import Any
 
 from flask import request
 from flask_smorest import Blueprint
+from sqlalchemy.orm import Session
 
 from cars_shared.config import PORTAL_URL
 from cars_shared.web.app import session_scope
-from cars_shared.web.problems import Forbidden, TooManyRequests, documents_problems
+from cars_shared.web.problems import Forbidden, NotFound, TooManyRequests, documents_problems
 from notify.alert_key import alert_signing_key
-from notify.alerts import handlers
+from notify.alerts import handlers, shared_searches
 from notify.alerts.handlers import LinkNotValid, Throttled
 from notify.alerts.schemas import (
     ConfirmQuery,
@@ -22,12 +24,17 @@ from notify.alerts.schemas import (
     SubscriptionRequested,
     UnsubscribeQuery,
 )
+from notify.alerts.shared_searches import ShareNotKnown
+from notify.models import AlertSubscription
 
-blueprint = Blueprint("alerts", __name__, description="Public e-mail alerts of an entity's new filings")
+blueprint = Blueprint(
+    "alerts", __name__, description="Public e-mail alerts of an entity's new filings or a shared search's new results"
+)
 
 problems = {
     Throttled: lambda error: TooManyRequests("Too many requests; try again later.", retry_after=error.retry_after),
     LinkNotValid: lambda error: Forbidden(str(error), field="token"),
+    ShareNotKnown: lambda error: NotFound(str(error), field="shared_search"),
 }
 
 
@@ -44,16 +51,28 @@ def client_address() -> str:
 @blueprint.route("/alerts/subscriptions", methods=["POST"])
 @blueprint.arguments(SubscriptionRequest)
 @blueprint.response(202, SubscriptionRequested)
-@documents_problems(blueprint, 429)
+@documents_problems(blueprint, 404, 429)
 def subscribe(body: dict[str, Any]) -> dict[str, str]:
-    """Ask for an e-mail whenever the entity files; nothing is sent until the address confirms by its link."""
+    """Ask for an e-mail whenever the entity (`entity_id`) files, or whenever the saved search shared by a link
+    (`shared_search`) finds new results; nothing is sent until the address confirms by its link. A share link that
+    was never made or is revoked is a 404."""
     now = datetime.now(UTC)
     with session_scope() as session:
         handlers.throttle_subscription_request(session, body["email"], client=client_address(), now=now)
     with session_scope() as session:
-        handlers.subscribe(
-            session, body["email"], body["entity_id"], portal_url=PORTAL_URL.get(), key=alert_signing_key(), now=now
-        )
+        if "shared_search" in body:
+            shared_searches.subscribe(
+                session,
+                body["email"],
+                body["shared_search"],
+                portal_url=PORTAL_URL.get(),
+                key=alert_signing_key(),
+                now=now,
+            )
+        else:
+            handlers.subscribe(
+                session, body["email"], body["entity_id"], portal_url=PORTAL_URL.get(), key=alert_signing_key(), now=now
+            )
     return {"detail": "Unless the address already receives these alerts, a confirmation e-mail is on its way."}
 
 
@@ -70,7 +89,7 @@ def confirm(query: dict[str, Any]) -> Any:
         subscription = handlers.confirm(
             session, str(query["subscription"]), query["expires"], query["token"], key=alert_signing_key(), now=now
         )
-        return {"entity_id": subscription.entity_id, "status": subscription.status}
+        return subscription_out(session, subscription)
 
 
 @blueprint.route("/alerts/unsubscribe", methods=["GET", "POST"])
@@ -86,4 +105,11 @@ def unsubscribe(query: dict[str, Any]) -> Any:
         subscription = handlers.unsubscribe(
             session, str(query["subscription"]), query["token"], key=alert_signing_key(), now=now
         )
+        return subscription_out(session, subscription)
+
+
+def subscription_out(session: Session, subscription: AlertSubscription) -> dict[str, Any]:
+    """What a subscription follows (the filer, or the shared search's name) and its status."""
+    if subscription.entity_id is not None:
         return {"entity_id": subscription.entity_id, "status": subscription.status}
+    return {"search_name": shared_searches.search_name_of(session, subscription) or "", "status": subscription.status}

@@ -1,4 +1,5 @@
-"""E-mails of public filing alerts: the opt-in confirmation and the alert of a new or amended filing."""
+"""E-mails of public alerts: the opt-in confirmations, the alert of a new or amended filing, and the alert of a
+shared saved search's new results."""
 
 from __future__ import annotations
 
@@ -64,4 +65,33 @@ def compose_filing_alert_email(
             "You get this e-mail because you subscribed to this filer's new filings.",
         ],
         [("Read the filing", link), ("Unsubscribe from these alerts", unsubscribe)],
+    )
+
+
+def compose_shared_search_confirmation_email(*, name: str, confirm_link: str) -> NoticeEmail:
+    return _compose(
+        f'Confirm your CARS alerts for the shared search "{name}"',
+        [
+            f'Someone asked to e-mail this address whenever the shared search "{name}" of public campaign finance and'
+            " lobbying records finds new results. Nothing will be sent unless you confirm; the link works for seven"
+            " days.",
+            "If you did not ask for this, ignore this message.",
+        ],
+        [("Confirm the alerts", confirm_link)],
+    )
+
+
+def results_said(new_results: int) -> str:
+    return "1 new result" if new_results == 1 else f"{new_results:,} new results"
+
+
+def compose_shared_search_alert_email(*, name: str, new_results: int, link: str, unsubscribe: str) -> NoticeEmail:
+    return _compose(
+        f'{results_said(new_results)} for the shared search "{name}"',
+        [
+            f'The shared search "{name}" found {results_said(new_results)} since it last ran.',
+            "You get this e-mail because you subscribed to this shared search. Its owner may revoke the share;"
+            " the alerts then end.",
+        ],
+        [("See the results", link), ("Unsubscribe from these alerts", unsubscribe)],
     )

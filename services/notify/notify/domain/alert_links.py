@@ -1,4 +1,4 @@
-"""Signed links of public filing alerts: confirm a subscription (for a week) and unsubscribe in one click (always)."""
+"""Signed links of public alerts: confirm a subscription (for a week) and unsubscribe in one click (always)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ SUBSCRIPTION_STATUSES: tuple[str, ...] = (PENDING, CONFIRMED, UNSUBSCRIBED)
 
 
 def normalised_address(email: str) -> str:
-    """One subscription per mailbox and entity however the address is capitalised."""
+    """One subscription per mailbox and followed filer or shared search, however the address is capitalised."""
     return email.strip().lower()
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,8 +20,8 @@ from search.domain.query import MAX_LIMIT, Aggregate, SearchQuery, SearchResults
 from search.exports.query_args import query_from_filters, query_from_stored, stored_filters
 from search.index import SearchIndex
 from search.models import SavedSearch
-from search.saved.schedules import NEVER, is_newer, next_run_at
-from search.saved.share_tokens import new_share_token, well_formed
+from search.saved.schedules import DAILY, NEVER, is_newer, next_run_at
+from search.saved.share_tokens import new_share_token, share_key, share_link, well_formed
 
 log = get_logger(__name__)
 
@@ -117,45 +117,77 @@ def change_saved_search(
         name = changes["name"].strip()
         if name != saved.name and _name_taken(session, user_id, name):
             raise NameTaken(name)
-        saved.name = name
     if "report" in changes:
         saved.report = dict(changes["report"]) if changes["report"] else None
+    renamed = "name" in changes and changes["name"].strip() != saved.name
+    if "name" in changes:
+        saved.name = changes["name"].strip()
     restart = False
     if "filters" in changes:
         query_from_filters(changes["filters"])
         saved.filters = stored_filters(changes["filters"])
         restart = True
+        if saved.share_token is not None:
+            # A changed search is a new search for its public subscribers too: what matches now is not news.
+            _start_public_run(saved, index, now)
     if "schedule" in changes and changes["schedule"] != saved.schedule:
         restart = True
     if restart:
         _set_schedule(saved, index, changes.get("schedule", saved.schedule), now)
+    if renamed and saved.share_token is not None:
+        _announce_shared(session, saved, saved.share_token, now)
     saved.updated_at = now
     return saved
 
 
-def delete_saved_search(session: Session, *, user_id: str, saved_search_id: str) -> None:
-    """Forget the saved search; its share link stops working with it."""
-    session.delete(saved_search_of(session, user_id, saved_search_id))
+def delete_saved_search(session: Session, *, user_id: str, saved_search_id: str, now: datetime) -> None:
+    """Forget the saved search; its share link, and the public alerts of it, stop with it."""
+    saved = saved_search_of(session, user_id, saved_search_id)
+    if saved.share_token is not None:
+        _announce_unshared(session, saved, now)
+    session.delete(saved)
 
 
-def share(session: Session, *, user_id: str, saved_search_id: str, now: datetime) -> SavedSearch:
-    """Give the saved search a share link (the same one again if it has one)."""
+def share(session: Session, index: SearchIndex, *, user_id: str, saved_search_id: str, now: datetime) -> SavedSearch:
+    """Give the saved search a share link (the same one again if it has one). Link holders may subscribe to its
+    new results by e-mail: from now on it runs daily for them, telling only of what arrives after it was shared."""
     saved = saved_search_of(session, user_id, saved_search_id)
     if saved.share_token is None:
-        saved.share_token = new_share_token()
+        saved.share_token = token = new_share_token()
         saved.updated_at = now
+        _start_public_run(saved, index, now)
+        _announce_shared(session, saved, token, now)
         log.info("saved_search_shared", saved_search_id=saved.id)
     return saved
 
 
 def revoke_share(session: Session, *, user_id: str, saved_search_id: str, now: datetime) -> SavedSearch:
-    """End the share link: whoever holds it can no longer run the search. Sharing again makes a new link."""
+    """End the share link: whoever holds it can no longer run the search, and its public alerts end. Sharing again
+    makes a new link."""
     saved = saved_search_of(session, user_id, saved_search_id)
     if saved.share_token is not None:
         saved.share_token = None
         saved.updated_at = now
+        saved.public_next_run_at = saved.public_watermark_dated_at = saved.public_watermark_id = None
+        _announce_unshared(session, saved, now)
         log.info("saved_search_share_revoked", saved_search_id=saved.id)
     return saved
+
+
+def _start_public_run(saved: SavedSearch, index: SearchIndex, now: datetime) -> None:
+    """The public runs tell only of what arrives from now on, starting at the next alert hour."""
+    newest = _newest(index, query_from_stored(saved.filters))
+    saved.public_watermark_dated_at, saved.public_watermark_id = newest if newest is not None else (None, None)
+    saved.public_next_run_at = next_run_at(DAILY, now)
+
+
+def _announce_shared(session: Session, saved: SavedSearch, token: str, now: datetime) -> None:
+    payload = {"saved_search_id": saved.id, "name": saved.name, "share_key": share_key(token), "changed_at": now}
+    outbox.add(session, make_event("search", "saved_search_shared", payload))
+
+
+def _announce_unshared(session: Session, saved: SavedSearch, now: datetime) -> None:
+    outbox.add(session, make_event("search", "saved_search_unshared", {"saved_search_id": saved.id, "changed_at": now}))
 
 
 def shared_search(session: Session, token: str) -> SavedSearch:
@@ -214,9 +246,56 @@ def run_due_alerts(session: Session, index: SearchIndex, *, now: datetime, porta
     return matched
 
 
+def run_due_public_alerts(session: Session, index: SearchIndex, *, now: datetime, portal_url: str) -> list[SavedSearch]:
+    """Run each shared search whose daily public run is due (whatever its owner's schedule): announce its results
+    newer than its last public run for the link holders who subscribed, with the share link, never the owner's.
+    The shared searches that had new results."""
+    due = session.scalars(
+        select(SavedSearch)
+        .where(
+            SavedSearch.share_token.is_not(None),
+            or_(SavedSearch.public_next_run_at <= now, SavedSearch.public_next_run_at.is_(None)),
+        )
+        .order_by(SavedSearch.public_next_run_at, SavedSearch.id)
+        .limit(ALERTS_PER_PASS)
+        .with_for_update(skip_locked=True)
+    ).all()
+    matched = []
+    for saved in due:
+        token = saved.share_token
+        if token is None:  # the query takes shared searches only
+            continue
+        if saved.public_next_run_at is None:
+            # Shared before public alerts existed: its public runs start now, telling of what arrives from now on.
+            _start_public_run(saved, index, now)
+            continue
+        watermark = _public_watermark(saved)
+        new_results, newest = _new_results(index, query_from_stored(saved.filters), watermark)
+        saved.public_watermark_dated_at, saved.public_watermark_id = newest if newest is not None else (None, None)
+        saved.public_next_run_at = next_run_at(DAILY, now)
+        if new_results:
+            payload = {
+                "saved_search_id": saved.id,
+                "name": saved.name,
+                "new_results": new_results,
+                "link": share_link(portal_url, token),
+                "matched_at": now,
+            }
+            outbox.add(session, make_event("search", "shared_search_matched", payload))
+            matched.append(saved)
+        log.info("shared_search_public_run", saved_search_id=saved.id, new_results=new_results)
+    return matched
+
+
 def saved_search_link(portal_url: str, saved_search_id: str) -> str:
     """Where the owner reruns the saved search once signed in."""
     return f"{portal_url.rstrip('/')}/api/search/saved-searches/{saved_search_id}/results"
+
+
+def _public_watermark(saved: SavedSearch) -> Watermark | None:
+    if saved.public_watermark_dated_at is None or saved.public_watermark_id is None:
+        return None
+    return saved.public_watermark_dated_at, saved.public_watermark_id
 
 
 def _watermark(saved: SavedSearch) -> Watermark | None:

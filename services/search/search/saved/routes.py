@@ -143,9 +143,11 @@ def change_saved_search(body: dict[str, Any], saved_search_id: str) -> dict[str,
 @blueprint.response(204)
 @protected(blueprint, 404)
 def delete_saved_search(saved_search_id: str) -> None:
-    """Delete the saved search; its share link stops working."""
+    """Delete the saved search; its share link, and the public alerts of it, stop working."""
     with session_scope() as session:
-        handlers.delete_saved_search(session, user_id=current_principal().user_id, saved_search_id=saved_search_id)
+        handlers.delete_saved_search(
+            session, user_id=current_principal().user_id, saved_search_id=saved_search_id, now=datetime.now(UTC)
+        )
 
 
 @blueprint.route("/saved-searches/<saved_search_id>/results", methods=["GET"])
@@ -163,10 +165,15 @@ def rerun_saved_search(page: dict[str, Any], saved_search_id: str) -> dict[str, 
 @blueprint.response(200, SavedSearchOut)
 @protected(blueprint, 404)
 def share_saved_search(saved_search_id: str) -> dict[str, Any]:
-    """Make a share link (share_url): anyone holding it may run the search, without an account, until revoked."""
+    """Make a share link (share_url): anyone holding it may run the search, without an account, and subscribe by
+    e-mail to its new results (a daily public run), until the link is revoked."""
     with session_scope() as session:
         saved = handlers.share(
-            session, user_id=current_principal().user_id, saved_search_id=saved_search_id, now=datetime.now(UTC)
+            session,
+            _index(),
+            user_id=current_principal().user_id,
+            saved_search_id=saved_search_id,
+            now=datetime.now(UTC),
         )
         return saved_out(saved)
 
@@ -175,7 +182,7 @@ def share_saved_search(saved_search_id: str) -> dict[str, Any]:
 @blueprint.response(200, SavedSearchOut)
 @protected(blueprint, 404)
 def revoke_saved_search_share(saved_search_id: str) -> dict[str, Any]:
-    """Revoke the share link: it stops working at once."""
+    """Revoke the share link: it stops working at once, and its public e-mail alerts end."""
     with session_scope() as session:
         saved = handlers.revoke_share(
             session, user_id=current_principal().user_id, saved_search_id=saved_search_id, now=datetime.now(UTC)

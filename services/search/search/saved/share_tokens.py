@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 
@@ -23,3 +24,8 @@ def well_formed(token: str) -> bool:
 def share_link(portal_url: str, token: str) -> str:
     """Where anyone holding the link reruns the shared search, without an account."""
     return f"{portal_url.rstrip('/')}/api/search/shared/{token}"
+
+
+def share_key(token: str) -> str:
+    """Hex SHA-256 of the token: how other services recognise a link holder without ever knowing the token."""
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
