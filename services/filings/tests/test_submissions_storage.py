@@ -110,3 +110,21 @@ def table_of(difference):
         if hasattr(item, "table"):
             return item.table.name
     return operation[2]
+
+
+def test_submitted_documents_are_compressed_with_lz4_where_postgresql_has_it(migrated_database):
+    database = migrated_database("filings")
+    with database.engine.begin() as connection:
+        if not connection.scalar(
+            sa.text("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+        ):
+            pytest.skip("this PostgreSQL server was built without LZ4")
+        body = json.dumps([{"contributor_name": f"Contributor {number}", "amount": "150.00"} for number in range(200)])
+        connection.execute(
+            sa.text(
+                "INSERT INTO submissions (submission_id, space, submitted_by, request_sha256, status, form, "
+                "received_at, body) VALUES ('s-1', 'production', 'u-1', 'x', 'received', 'F460', :at, :body)"
+            ),
+            {"at": FILED_AT, "body": body.encode()},
+        )
+        assert connection.scalar(sa.text("SELECT pg_column_compression(body) FROM submissions")) == "lz4"
