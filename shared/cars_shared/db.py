@@ -28,7 +28,10 @@ def make_engine(url: str, **options: object) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, **({"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10} | options))
+    # Many-row UPDATEs and DELETEs (an ORM flush of several changed rows) go in pages of one round trip each
+    # (psycopg2's execute_batch) rather than one round trip per row; their rowcount is then not reported.
+    defaults = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10, "executemany_mode": "values_plus_batch"}
+    return create_engine(url, **(defaults | options))
 
 
 class Database:

@@ -42,8 +42,9 @@ class TokenVerifier:
 
     The key set is refetched when a token names an unknown key id (at most every `refetch_after` seconds)
     and whenever it is older than `max_key_age`, so a key accounts retired stops verifying soon after.
-    A token already verified is trusted again for up to `VERIFIED_SECONDS` (never past its expiry, and not
-    once the key set changed): a client sending many requests pays for the signature check once a minute.
+    A token already verified is trusted again for up to `VERIFIED_SECONDS`, never past its expiry nor once the key
+    that verified it is retired or refetched: a client sending many requests pays for the signature check once a
+    minute.
     """
 
     def __init__(
@@ -59,8 +60,8 @@ class TokenVerifier:
         self._refetch_after = refetch_after
         self._max_key_age = max_key_age
         self._lock = threading.Lock()
-        self._verified: dict[str, tuple[float, dict[str, Any], Principal]] = {}
-        """Token -> (trusted until, the key set that verified it, who it names)."""
+        self._verified: dict[str, tuple[float, str, Any, Principal]] = {}
+        """Token -> (trusted until, the id and the key that verified it, who it names)."""
 
     def _refresh(self, min_interval: float) -> None:
         if not self.jwks_url:
@@ -97,23 +98,23 @@ class TokenVerifier:
     def verify(self, token: str) -> Principal:
         now = time.time()
         self._refresh_if_old()
-        keys = self._keys
         known = self._verified.get(token)
-        # A refreshed key set is a new dict: what the old one verified is checked again.
-        if known is not None and now < known[0] and known[1] is keys:
-            return known[2]
-        principal = self._verified_now(token)
+        # Trusted again only while the very key that verified it still verifies: a retired or refreshed key ends it.
+        if known is not None and now < known[0] and self._key(known[1]) is known[2]:
+            return known[3]
+        kid, key, principal = self._verified_now(token)
         if len(self._verified) >= VERIFIED_KEPT:
             self._verified = {}
-        self._verified[token] = (min(float(principal.claims["exp"]), now + VERIFIED_SECONDS), keys, principal)
+        self._verified[token] = (min(float(principal.claims["exp"]), now + VERIFIED_SECONDS), kid, key, principal)
         return principal
 
-    def _verified_now(self, token: str) -> Principal:
+    def _verified_now(self, token: str) -> tuple[str, Any, Principal]:
         try:
             kid = jwt.get_unverified_header(token).get("kid", "")
+            key = self._key(kid)
             claims = jwt.decode(
                 token,
-                self._key(kid),
+                key,
                 algorithms=[ALGORITHM],
                 audience=AUDIENCE,
                 issuer=ISSUER,
@@ -123,7 +124,7 @@ class TokenVerifier:
             raise Unauthorized("The access token has expired.") from error
         except jwt.InvalidTokenError as error:
             raise Unauthorized("The access token is not valid.") from error
-        return Principal(claims["sub"], claims.get("username", ""), tuple(claims.get("roles", ())), claims)
+        return kid, key, Principal(claims["sub"], claims.get("username", ""), tuple(claims.get("roles", ())), claims)
 
 
 def sign_access_token(
