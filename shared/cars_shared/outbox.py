@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Connection, insert
 from sqlalchemy.orm import Session
 
 from cars_shared.messaging_tables import outbox
@@ -20,8 +20,9 @@ def add(session: Session, event: dict[str, Any]) -> None:
     add_all(session, [event])
 
 
-def add_all(session: Session, events: Sequence[dict[str, Any]]) -> None:
-    """Queue envelopes for publishing in the order given, in one statement; sent only if the transaction commits.
+def add_all(session: Session | Connection, events: Sequence[dict[str, Any]]) -> None:
+    """Queue envelopes for publishing in the order given, in one statement; sent only if the transaction commits
+    (a migration passes its connection).
 
     The relay publishes in outbox id order, and the rows of one multi-row INSERT take their ids in order.
     """

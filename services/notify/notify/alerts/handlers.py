@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -185,16 +185,9 @@ def unsubscribe(session: Session, subscription_id: str, token: str, *, key: byte
 def alert_subscribers_of_filing(session: Session, event: dict[str, Any], *, portal_url: str, key: bytes) -> list[Email]:
     """E-mail every confirmed subscriber of the entity once about this filing version; returns the e-mails queued."""
     filing = event["payload"]
-    subscribers = session.scalars(
-        select(AlertSubscription)
-        .where(AlertSubscription.entity_id == filing["entity_id"], AlertSubscription.status == CONFIRMED)
-        .order_by(AlertSubscription.id)
-    ).all()
-    notice_key = f"filing:{filing['filing_id']}:{filing['amendment']}"
-    queued = []
-    for subscription in subscribers:
-        unsubscribe_url = unsubscribe_link(portal_url, key, subscription.id)
-        content = compose_filing_alert_email(
+
+    def compose(unsubscribe_url: str) -> NoticeEmail:
+        return compose_filing_alert_email(
             entity_id=filing["entity_id"],
             entity_name=filing["entity_name"],
             form=filing["form"],
@@ -205,9 +198,34 @@ def alert_subscribers_of_filing(session: Session, event: dict[str, Any], *, port
             link=filing_link(portal_url, filing["filing_id"]),
             unsubscribe=unsubscribe_url,
         )
+
+    subscribed = AlertSubscription.entity_id == filing["entity_id"]
+    notice_key = f"filing:{filing['filing_id']}:{filing['amendment']}"
+    return email_confirmed_subscribers(session, subscribed, notice_key, compose, portal_url=portal_url, key=key)
+
+
+def email_confirmed_subscribers(
+    session: Session,
+    subscribed: ColumnElement[bool],
+    notice_key: str,
+    compose: Callable[[str], NoticeEmail],
+    *,
+    portal_url: str,
+    key: bytes,
+) -> list[Email]:
+    """E-mail each confirmed subscription `subscribed` selects once under `notice_key` (`compose` writes the e-mail
+    around its signed unsubscribe link); returns the e-mails queued now."""
+    subscribers = session.scalars(
+        select(AlertSubscription)
+        .where(subscribed, AlertSubscription.status == CONFIRMED)
+        .order_by(AlertSubscription.id)
+    ).all()
+    queued = []
+    for subscription in subscribers:
+        unsubscribe_url = unsubscribe_link(portal_url, key, subscription.id)
         email = queue_email(
             session,
-            content,
+            compose(unsubscribe_url),
             notice_key=notice_key,
             recipient=subscription.email,
             subscription_id=subscription.id,

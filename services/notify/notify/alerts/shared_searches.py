@@ -10,12 +10,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from cars_shared.logging import get_logger
-from notify.alerts.handlers import request_subscription
+from notify.alerts.handlers import email_confirmed_subscribers, request_subscription
 from notify.domain.alert_email import compose_shared_search_alert_email, compose_shared_search_confirmation_email
-from notify.domain.alert_links import unsubscribe_link
 from notify.domain.alert_shares import is_newer_fact, share_key, share_token_in
-from notify.domain.alerts import CONFIRMED, UNSUBSCRIBED
-from notify.handlers import queue_email
+from notify.domain.alerts import UNSUBSCRIBED
+from notify.domain.notice_email import NoticeEmail
 from notify.models import AlertSubscription, Email, SharedSearch
 
 log = get_logger(__name__)
@@ -108,29 +107,15 @@ def alert_subscribers_of_shared_search(
 ) -> list[Email]:
     """`shared_search_matched`: e-mail each confirmed subscriber once about this run; returns the e-mails queued."""
     matched = event["payload"]
-    subscribers = session.scalars(
-        select(AlertSubscription)
-        .where(AlertSubscription.saved_search_id == matched["saved_search_id"], AlertSubscription.status == CONFIRMED)
-        .order_by(AlertSubscription.id)
-    ).all()
-    notice_key = f"shared_search:{matched['saved_search_id']}:{_moment(matched['matched_at']).isoformat()}"
-    queued = []
-    for subscription in subscribers:
-        unsubscribe_url = unsubscribe_link(portal_url, key, subscription.id)
-        content = compose_shared_search_alert_email(
+
+    def compose(unsubscribe_url: str) -> NoticeEmail:
+        return compose_shared_search_alert_email(
             name=matched["name"], new_results=matched["new_results"], link=matched["link"], unsubscribe=unsubscribe_url
         )
-        email = queue_email(
-            session,
-            content,
-            notice_key=notice_key,
-            recipient=subscription.email,
-            subscription_id=subscription.id,
-            list_unsubscribe=unsubscribe_url,
-        )
-        if email is not None:
-            queued.append(email)
-    return queued
+
+    subscribed = AlertSubscription.saved_search_id == matched["saved_search_id"]
+    notice_key = f"shared_search:{matched['saved_search_id']}:{_moment(matched['matched_at']).isoformat()}"
+    return email_confirmed_subscribers(session, subscribed, notice_key, compose, portal_url=portal_url, key=key)
 
 
 def _moment(value: datetime | str) -> datetime:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from cars_shared.events import make_event
-from cars_shared.messaging_tables import outbox
+from cars_shared import outbox
 
 revision = "0004"
 down_revision = "0003"
@@ -52,21 +52,7 @@ def _announce_earlier_shares(connection: sa.engine.Connection) -> None:
         )
         for row in shared
     ]
-    if events:
-        connection.execute(
-            sa.insert(outbox),
-            [
-                {
-                    "event_id": event["event_id"],
-                    "producer": event["producer"],
-                    "event_type": event["type"],
-                    "envelope": event,
-                    "created_at": now,
-                    "attempts": 0,
-                }
-                for event in events
-            ],
-        )
+    outbox.add_all(connection, events)
 
 
 def downgrade() -> None:
