@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import os
-import signal
 import time
 import uuid
 from collections.abc import Callable
@@ -324,23 +323,15 @@ def run(
             time.sleep(idle_seconds)
 
 
-def main() -> int:
-    """A render process, as the correspondence worker starts them: `python -m correspondence.rendering`."""
+def serve(stopping: list[int]) -> None:
+    """Draw pending notices until a stop signal is noted in `stopping` or the worker that started this process
+    is gone (even one killed without a chance to stop it)."""
     from cars_shared import logging as cars_logging
 
     cars_logging.configure("correspondence-render")
     parent = os.getppid()
-    stopping: list[int] = []
-    signal.signal(signal.SIGTERM, lambda signum, _frame: stopping.append(signum))
-    signal.signal(signal.SIGINT, lambda signum, _frame: stopping.append(signum))
     database = Database(database_url("correspondence"), pool_pre_ping=False)
     try:
-        # A render process ends with the worker that started it, even one killed without a chance to stop it.
         run(database, configured_blob_store(), lambda: bool(stopping) or os.getppid() != parent)
     finally:
         database.dispose()
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

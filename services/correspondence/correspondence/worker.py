@@ -28,7 +28,7 @@ class Blobs(DependencyProvider):
 
 
 class RenderProcesses(DependencyProvider):
-    """The processes that draw notices issued in bulk (`correspondence.rendering`), running while the worker runs."""
+    """The processes drawing notices issued in bulk (`correspondence.render_process`) while the worker runs."""
 
     # How long a render process may take to finish its claim when the worker stops.
     STOP_SECONDS = 10
@@ -37,7 +37,7 @@ class RenderProcesses(DependencyProvider):
         self.processes: list[subprocess.Popen[bytes]] = []
 
     def start(self) -> None:
-        command = [sys.executable, "-m", "correspondence.rendering"]
+        command = [sys.executable, "-m", "correspondence.render_process"]
         self.processes = [subprocess.Popen(command) for _ in range(rendering.render_process_count())]
 
     def stop(self) -> None:

@@ -1,6 +1,8 @@
 """Bulk issue of Annual Fee Notices: recorded by the worker's handler, drawn and issued by render processes."""
 
 import io
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -208,3 +210,12 @@ def test_the_worker_runs_its_render_processes_which_issue_pending_notices_and_st
     with database.session() as session:
         for notice in session.scalars(select(Correspondence)):
             assert handlers.document_of(notice, LocalBlobStore(tmp_path / "blobs")).startswith(b"%PDF")
+
+
+def test_a_render_process_told_to_stop_while_it_is_still_starting_ends_cleanly(monkeypatch, database, tmp_path):
+    monkeypatch.setenv("CORRESPONDENCE_DATABASE_URL", database.url)
+    monkeypatch.setenv("BLOB_DIR", str(tmp_path / "blobs"))
+    process = subprocess.Popen([sys.executable, "-m", "correspondence.render_process"])
+    time.sleep(0.5)  # its stop signal is caught from its first lines on, before its imports
+    process.terminate()
+    assert process.wait(timeout=30) == 0
