@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from filings.legacy import cli
+from filings.legacy import cli, loader
 from filings.legacy.loader import LegacyLoader
 
 EXPORT = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "calaccess" / "export"
@@ -218,6 +218,53 @@ def test_a_newer_export_applies_only_what_changed(either_database, tmp_path):
     ((kind, event),) = outbox_events(database)[before:]
     assert kind == "legacy_batch_imported"
     assert event["payload"]["filing_ids"] == [{"filing_id": "900001", "amendment": 2}]
+
+
+def test_a_key_repeated_in_a_later_batch_is_quarantined_unless_its_line_repeats_byte_for_byte(
+    either_database, tmp_path
+):
+    database = either_database
+    export = committee_export(tmp_path / "export")
+    receipt = {
+        "FILING_ID": "900001",
+        "AMEND_ID": "2",
+        "LINE_ITEM": "1",
+        "REC_TYPE": "RCPT",
+        "FORM_TYPE": "A",
+        "TRAN_ID": "T21",
+        "CTRIB_NAML": "Dunn",
+        "CTRIB_NAMF": "Philip",
+        "RCPT_DATE": "2/3/2016 12:00:00 AM",
+    }
+    others = [{**receipt, "LINE_ITEM": str(line), "TRAN_ID": f"T2{line}", "AMOUNT": "100"} for line in range(2, 6)]
+    rows = [{**receipt, "AMOUNT": "250"}, *others, {**receipt, "AMOUNT": "999"}, {**receipt, "AMOUNT": "250"}]
+    write_export(export, {"RCPT_CD": rows})  # fmt: skip
+    result = LegacyLoader(database, batch_rows=3).load(export)
+    receipts = result.tables["RCPT_CD"]
+    assert (receipts.rows_read, receipts.loaded, receipts.quarantined) == (7, 6, 1)
+    assert (receipts.changed, receipts.unchanged) == (5, 1)
+    assert receipts.quarantine_reasons == {"duplicate key with different content": 1}
+    with database.engine.connect() as connection:
+        reason, data = connection.execute(
+            sa.text(
+                "SELECT q.reason, l.data FROM legacy_quarantined_rows AS q, filing_lines AS l "
+                "WHERE q.table_name = 'RCPT_CD' AND l.filing_id = '900001' AND l.amendment = 2 AND l.line = 1"
+            )
+        ).one()
+    assert reason == "duplicate key with different content (an earlier line)"
+    assert (json.loads(data) if isinstance(data, str) else data)["amount"] == "250"
+
+
+def test_batches_prepared_by_worker_processes_load_as_those_prepared_inline(migrated_database, monkeypatch):
+    monkeypatch.setattr(loader, "PARALLEL_BYTES", 0)
+    inline, side_by_side = migrated_database("filings"), migrated_database("filings")
+    expected = LegacyLoader(inline, batch_rows=40).load(EXPORT).report("export")
+    result = LegacyLoader(side_by_side, batch_rows=40, jobs=2).load(EXPORT).report("export")
+    assert {name: counts for name, counts in result["tables"].items()} == expected["tables"]
+    query = "SELECT filing_id, amendment, part, line, data::text FROM filing_lines ORDER BY 1, 2, 3, 4"
+    with inline.engine.connect() as one, side_by_side.engine.connect() as other:
+        assert one.execute(sa.text(query)).all() == other.execute(sa.text(query)).all()
+    assert len(outbox_events(side_by_side)) == len(outbox_events(inline))
 
 
 def test_an_interrupted_run_resumes_after_its_last_batch(database, tmp_path):

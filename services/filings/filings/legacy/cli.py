@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("--report", type=Path, help="write the JSON report to this file")
     load.add_argument("--batch-rows", type=int, default=BATCH_ROWS, help="rows per transaction")
     load.add_argument(
-        "--jobs", type=int, default=2, help="processes loading transaction tables side by side (PostgreSQL only)"
+        "--jobs", type=int, default=2, help="processes parsing and mapping batches ahead of the one writing them"
     )
     arguments = parser.parse_args(argv)
     if not arguments.path.exists():

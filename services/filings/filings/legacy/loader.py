@@ -3,23 +3,27 @@
 Each batch is one transaction holding its rows, its quarantined lines, the table's checkpoint (the last line
 done, the counts so far) and the `legacy_batch_imported` events telling search what changed. A run stopped
 at any point resumes after its last committed batch. Each row's content hash is kept by its natural key, so
-a rerun writes nothing and a newer export writes only the rows that changed. Memory holds one batch.
+a rerun writes nothing and a newer export writes only the rows that changed.
+
+Batches are parsed and mapped (`filings.legacy.batches`) by `jobs` worker processes a few batches ahead of the
+one connection that writes them in the export's order; memory holds those few batches.
 """
 
 from __future__ import annotations
 
-import io
-import json
+import ctypes
 import multiprocessing
 import uuid
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from itertools import chain
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
+import psycopg2.errors
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -28,19 +32,24 @@ from cars_shared import outbox
 from cars_shared.db import Database
 from cars_shared.events.envelope import make_event
 from filings import SERVICE
-from filings.legacy.counts import TableCounts, reason_kind
-from filings.legacy.mapping import (
-    LOAD_ORDER,
-    UNKNOWN_FILER,
-    LinePlace,
-    MappedRow,
-    TableMapping,
-    Target,
-    Unmappable,
-    load_order,
-    row_hash,
+from filings.legacy.batches import PreparedBatch, prepare_batch, split_lines, versions_of
+from filings.legacy.copytext import (
+    CALIFORNIA,
+    COPY_ESCAPES,
+    FILED_BY,
+    FILING_COLUMNS,
+    FILING_KEY,
+    FILING_LINE_COLUMNS,
+    FILING_LINE_KEY,
+    ROW_HASH_COLUMNS,
+    FilingCopy,
+    copy_line,
+    row_hash_line,
 )
-from filings.legacy.reader import LegacyRow, QuarantinedRow, TableReader, TableSource, open_export, opened
+from filings.legacy.counts import TableCounts, reason_kind
+from filings.legacy.mapping import UNKNOWN_FILER, MappedRow, Target, load_order, target_of
+from filings.legacy.reader import TableReader, TableSource, open_export, opened
+from filings.legacy.versions import VersionsOnFile
 from filings.models import (
     Entity,
     Filing,
@@ -57,16 +66,35 @@ from filings.models import (
 )
 
 BATCH_ROWS = 20_000
-"""Lines per transaction: fewer, larger batches cost less per row; memory holds one batch (a few tens of MB)."""
+"""Lines per transaction: fewer, larger batches cost less per row; memory holds a few batches (tens of MB)."""
+AHEAD = 2
+"""Batches each worker process prepares ahead of the writer: enough to keep it busy, few enough to bound memory."""
+AHEAD_BYTES = 48 << 20
+"""Most bytes of raw lines in the batches prepared ahead (wide tables' batches weigh more once mapped)."""
+PARALLEL_BYTES = 32 << 20
+"""Below this much left to read, batches are prepared inline: starting worker processes (each imports the
+loader anew) would cost more than they save."""
 EVENT_IDS = 500
 """Most filing versions, and most entities, one legacy_batch_imported event names."""
-FILED_BY = "legacy:CAL-ACCESS"
 PLACEHOLDER, FROM_FILERS = "legacy:placeholder", "legacy:FILERS_CD"
 """`created_by` of an entity a row referred to but FILERS_CD lacks (an orphan), and of one FILERS_CD lists."""
-CALIFORNIA = ZoneInfo("America/Los_Angeles")
 
 BatchListener = Callable[[str, TableCounts, int, int], None]
 """Called after each committed batch with the table, its counts so far, bytes read and the table's size."""
+
+
+def _free_memory_releaser() -> Callable[[], None]:
+    """glibc's malloc_trim, where the C library has it: batches are large strings, and glibc keeps what they
+    freed (in the arena of the thread that received them) unless asked to give it back."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return lambda: None
+    return lambda: trim(0)
+
+
+release_free_memory = _free_memory_releaser()
+"""Called after each batch: the process's memory then stays near a few batches' worth however large the export."""
 
 
 @dataclass
@@ -91,6 +119,32 @@ class LoadResult:
         }
 
 
+@dataclass
+class Piece:
+    """Lines of one table read from the export, to prepare and write as one batch."""
+
+    source: TableSource
+    header: bytes | None
+    """The table's header line; None when the file is empty."""
+    first_line: int
+    block: bytes
+    """The piece's raw lines, as read."""
+    last: bool
+    """The table's last piece: its checkpoint is marked done with it."""
+    bytes_read: int
+
+    @property
+    def size(self) -> int:
+        return len(self.block)
+
+
+@dataclass
+class Checkpoint:
+    line: int
+    done: bool
+    counts: TableCounts
+
+
 class LegacyLoader:
     """Loads exports into one filings database."""
 
@@ -108,28 +162,26 @@ class LegacyLoader:
         self.on_batch = on_batch
         self.now = now
         self.postgres = database.is_postgres
-        self.jobs = jobs if self.postgres else 1
+        self.jobs = max(1, jobs)
+        self._table = ""
+        self.known_tables: set[str] = set()
+        """Tables some of whose keys a batch of this load found on file: their batches look keys up first."""
+        self.versions_on_file: VersionsOnFile | None = None
+        """Taken when the first line items are written, after every filing (filings load first)."""
 
     def load(self, path: Path) -> LoadResult:
         """Load the export at `path` (a zip or a folder), resuming the unfinished run of the same source.
 
-        Filers, names, cross-references and filings load first, one table at a time; with `jobs` above 1 (on
-        PostgreSQL) the other tables, which depend only on those, then load side by side in worker processes.
+        Filers, names, cross-references and filings load first, then the other tables, which depend only on
+        those; with `jobs` above 1, worker processes parse and map the batches while they are written.
         """
         source = str(path.resolve())
+        self.known_tables, self.versions_on_file = set(), None
         run, resumed = self._start_run(source)
         sources = {table.name: table for table in open_export(path)}
-        tables: dict[str, TableCounts] = {}
         order = load_order(list(sources))
-        first = [name for name in order if name in LOAD_ORDER]
-        for name in first:
-            tables[name] = self.load_table(run, sources[name])
-        rest = [name for name in order if name not in LOAD_ORDER]
-        if self.jobs > 1 and len(rest) > 1:
-            tables |= self._load_side_by_side(path, run, [sources[name] for name in rest])
-        else:
-            for name in rest:
-                tables[name] = self.load_table(run, sources[name])
+        checkpoints = self._checkpoints(run, order)
+        tables = self._load_tables(run, [sources[name] for name in order], checkpoints)
         with self.database.session() as session:
             relax_durability(session)
             count_lines(session)
@@ -142,55 +194,6 @@ class LegacyLoader:
             )
         return result
 
-    def _load_side_by_side(
-        self, path: Path, run: LegacyImportRun, sources: list[TableSource]
-    ) -> dict[str, TableCounts]:
-        """Tables loaded by `jobs` worker processes, the largest first; progress is read from their checkpoints."""
-        pending = sorted(sources, key=lambda source: -source.size)
-        total = sum(source.size for source in sources)
-        counts: dict[str, TableCounts] = {}
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=self.jobs, mp_context=context) as pool:
-            futures = {
-                pool.submit(
-                    load_table_in_process,
-                    self.database.url,
-                    path,
-                    run.run_id,
-                    run.started_at,
-                    source.name,
-                    self.batch_rows,
-                ): source
-                for source in pending
-            }
-            done_bytes = 0
-            waiting = set(futures)
-            while waiting:
-                finished, waiting = wait(waiting, timeout=1.0, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    source = futures[future]
-                    counts[source.name] = TableCounts.from_dict(future.result())
-                    done_bytes += source.size
-                if self.on_batch is not None:
-                    self.on_batch(
-                        f"{len(sources)} tables side by side",
-                        self._running_counts(run, [s.name for s in sources]),
-                        done_bytes,
-                        total,
-                    )
-        return counts
-
-    def _running_counts(self, run: LegacyImportRun, names: list[str]) -> TableCounts:
-        total = TableCounts()
-        with self.database.session() as session:
-            for data in session.scalars(
-                sa.select(LegacyTableCheckpoint.counts).where(
-                    LegacyTableCheckpoint.run_id == run.run_id, LegacyTableCheckpoint.table_name.in_(names)
-                )
-            ):
-                total.add(TableCounts.from_dict(data))
-        return total
-
     def _start_run(self, source: str) -> tuple[LegacyImportRun, bool]:
         with self.database.session() as session:
             running = session.scalars(
@@ -202,47 +205,108 @@ class LegacyLoader:
             session.add(run)
             return run, False
 
-    def load_table(self, run: LegacyImportRun, source: TableSource) -> TableCounts:
-        """Load one table of a run from its checkpoint on, batch by batch; its counts when done."""
+    def _checkpoints(self, run: LegacyImportRun, tables: list[str]) -> dict[str, Checkpoint]:
+        """Where each table of the run stands, its checkpoint created when the run had none."""
+        found: dict[str, Checkpoint] = {}
         with self.database.session() as session:
-            checkpoint = session.get(LegacyTableCheckpoint, (run.run_id, source.name))
-            if checkpoint is None:
-                checkpoint = LegacyTableCheckpoint(
-                    run_id=run.run_id, table_name=source.name, line=1, done=False, counts=TableCounts().as_dict()
-                )
-                session.add(checkpoint)
-            line, done, counts = checkpoint.line, checkpoint.done, TableCounts.from_dict(checkpoint.counts)
-        if done:
-            return counts
+            for table in tables:
+                checkpoint = session.get(LegacyTableCheckpoint, (run.run_id, table))
+                if checkpoint is None:
+                    checkpoint = LegacyTableCheckpoint(
+                        run_id=run.run_id, table_name=table, line=1, done=False, counts=TableCounts().as_dict()
+                    )
+                    session.add(checkpoint)
+                found[table] = Checkpoint(checkpoint.line, checkpoint.done, TableCounts.from_dict(checkpoint.counts))
+        return found
+
+    def _load_tables(
+        self, run: LegacyImportRun, sources: list[TableSource], checkpoints: dict[str, Checkpoint]
+    ) -> dict[str, TableCounts]:
+        """Write every table's batches in order, each prepared inline or by a worker process ahead of time."""
+        tables = {source.name: checkpoints[source.name].counts for source in sources}
+        pieces = chain.from_iterable(
+            self._pieces(source, checkpoints[source.name].line)
+            for source in sources
+            if not checkpoints[source.name].done
+        )
+        left = sum(source.size for source in sources if not checkpoints[source.name].done)
+        if self.jobs == 1 or left < PARALLEL_BYTES:
+            for piece in pieces:
+                self._write(run, piece, self._prepare(run, piece), tables)
+            return tables
+        context = multiprocessing.get_context("spawn")
+        pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
+        pending: deque[tuple[Piece, Future | None]] = deque()
+        held = 0
+        try:
+            for piece in pieces:
+                future = pool.submit(prepare_batch, *self._arguments(run, piece)) if piece.block else None
+                pending.append((piece, future))
+                held += piece.size
+                while len(pending) > AHEAD * self.jobs or held > AHEAD_BYTES:
+                    held -= pending[0][0].size
+                    self._write_pending(run, pending.popleft(), tables)
+            while pending:
+                self._write_pending(run, pending.popleft(), tables)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        return tables
+
+    def _write_pending(
+        self, run: LegacyImportRun, pending: tuple[Piece, Future | None], tables: dict[str, TableCounts]
+    ) -> None:
+        piece, future = pending
+        self._write(run, piece, future.result() if future is not None else None, tables)
+
+    def _pieces(self, source: TableSource, line: int) -> Iterator[Piece]:
+        """A table's lines after its checkpoint `line`, `batch_rows` at a time (one empty piece if none)."""
         with opened(source) as stream:
             reader = TableReader(stream)
             if reader.header is None:
-                counts.empty_file = True
-                self._commit(run, source.name, None, [], counts, line, done=True)
-                return counts
-            mapping = TableMapping(source.name, reader.header.columns)
-            if self.on_batch is not None:
-                self.on_batch(source.name, counts, reader.bytes_read, source.size)
-            batch: list[LegacyRow | QuarantinedRow] = []
-            for item in reader.rows(skip_to=line):
-                batch.append(item)
-                if len(batch) >= self.batch_rows:
-                    counts = self._commit(run, source.name, mapping, batch, counts, batch[-1].line, done=False)
-                    line, batch = batch[-1].line, []
-                    if self.on_batch is not None:
-                        self.on_batch(source.name, counts, reader.bytes_read, source.size)
-            last_line = batch[-1].line if batch else line
-            counts = self._commit(run, source.name, mapping, batch, counts, last_line, done=True)
-            if self.on_batch is not None:
-                self.on_batch(source.name, counts, reader.bytes_read, source.size)
-        return counts
+                yield Piece(source, None, line + 1, b"", True, reader.bytes_read)
+                return
+            chunks = reader.chunks(self.batch_rows, skip_to=line)
+            current, read = next(chunks, None), reader.bytes_read
+            if current is None:
+                yield Piece(source, reader.header_raw, line + 1, b"", True, read)
+                return
+            while current is not None:
+                following, read_next = next(chunks, None), reader.bytes_read
+                block = b"".join(current[1])
+                yield Piece(source, reader.header_raw, current[0], block, following is None, read)
+                current, read = following, read_next
+
+    def _arguments(self, run: LegacyImportRun, piece: Piece) -> tuple[Any, ...]:
+        assert piece.header is not None
+        run_id = run.run_id if self.postgres else None
+        return piece.source.name, piece.header, piece.first_line, piece.block, run_id, run.started_at
+
+    def _prepare(self, run: LegacyImportRun, piece: Piece) -> PreparedBatch | None:
+        return prepare_batch(*self._arguments(run, piece)) if piece.block else None
+
+    def _write(
+        self, run: LegacyImportRun, piece: Piece, prepared: PreparedBatch | None, tables: dict[str, TableCounts]
+    ) -> None:
+        """Commit one piece (its batch, the table's checkpoint and events) and report progress."""
+        table = piece.source.name
+        counts = tables[table]
+        if self.on_batch is not None and table != self._table:
+            self.on_batch(table, counts, 0, piece.source.size)
+        self._table = table
+        if piece.header is None:
+            counts.empty_file = True
+        last_line = prepared.last_line if prepared is not None else piece.first_line - 1
+        tables[table] = self._commit(run, table, prepared, piece.block, counts, last_line, done=piece.last)
+        release_free_memory()
+        if self.on_batch is not None:
+            self.on_batch(table, tables[table], piece.bytes_read, piece.source.size)
 
     def _commit(
         self,
         run: LegacyImportRun,
         table: str,
-        mapping: TableMapping | None,
-        batch: Sequence[LegacyRow | QuarantinedRow],
+        prepared: PreparedBatch | None,
+        block: bytes,
         counts: TableCounts,
         last_line: int,
         *,
@@ -252,8 +316,8 @@ class LegacyLoader:
         after = TableCounts.from_dict(counts.as_dict())
         with self.database.session() as session:
             relax_durability(session)
-            if mapping is not None and batch:
-                BatchWriter(session, self, run, table, mapping, after).write(batch)
+            if prepared is not None:
+                BatchWriter(session, self, run, table, after).write(prepared, block)
             session.execute(
                 sa.update(LegacyTableCheckpoint)
                 .where(LegacyTableCheckpoint.run_id == run.run_id, LegacyTableCheckpoint.table_name == table)
@@ -262,125 +326,122 @@ class LegacyLoader:
         return after
 
 
-def load_table_in_process(
-    url: str, path: Path, run_id: str, started_at: datetime, table: str, batch_rows: int
-) -> dict[str, Any]:
-    """In a worker process: load one table of a run and answer its counts."""
-    database = Database(url)
-    try:
-        run = LegacyImportRun(run_id=run_id, started_at=started_at, source=str(path), status="running")
-        source = next(source for source in open_export(path) if source.name == table)
-        return LegacyLoader(database, batch_rows=batch_rows).load_table(run, source).as_dict()
-    finally:
-        database.dispose()
-
-
 class BatchWriter:
-    """Writes one batch of one table inside the caller's transaction."""
+    """Writes one prepared batch of one table inside the caller's transaction."""
 
     def __init__(
-        self,
-        session: Session,
-        loader: LegacyLoader,
-        run: LegacyImportRun,
-        table: str,
-        mapping: TableMapping,
-        counts: TableCounts,
+        self, session: Session, loader: LegacyLoader, run: LegacyImportRun, table: str, counts: TableCounts
     ) -> None:
         self.session = session
         self.loader = loader
         self.run = run
         self.table = table
-        self.mapping = mapping
+        self.target = target_of(table)
         self.counts = counts
         self.insert = postgresql.insert if loader.postgres else sqlite.insert
         self.filings: set[tuple[str, int]] = set()
         self.entities: set[str] = set()
 
-    def write(self, batch: Sequence[LegacyRow | QuarantinedRow]) -> None:
-        """Quarantine what cannot load, skip rows whose content is already in CARS, write the others."""
-        quarantined: list[dict[str, Any]] = []
-        keyed: dict[str, tuple[LegacyRow, MappedRow | LinePlace | None, str]] = {}
-        for item in batch:
-            self.counts.rows_read += 1
-            if isinstance(item, QuarantinedRow):
-                quarantined.append(self._quarantine(item.line, item.raw, item.reason))
-                continue
-            try:
-                key, row = self.mapping.key(item)
-            except Unmappable as problem:
-                quarantined.append(self._quarantine(item.line, item.raw, str(problem)))
-                continue
-            content = row_hash(item.raw)
-            if key in keyed:
-                first = keyed[key][0]
-                if keyed[key][2] == content:
-                    # A line repeated byte for byte adds nothing: it is loaded as the record already there.
-                    self._count_loaded(item)
-                    self.counts.unchanged += 1
-                else:
-                    reason = f"duplicate key with different content (first at line {first.line})"
-                    quarantined.append(self._quarantine(item.line, item.raw, reason))
-                continue
-            keyed[key] = (item, row, content)
-        known = self._known_hashes(list(keyed))
-        new: list[MappedRow] = []
-        changed: list[MappedRow] = []
-        hashes_new: list[dict[str, str]] = []
-        hashes_changed: list[dict[str, str]] = []
-        for key, (item, row, content) in keyed.items():
-            before = known.get(key)
-            if before is not None and before[1] == self.run.run_id and before[0] != content:
-                reason = "duplicate key with different content (an earlier line)"
-                quarantined.append(self._quarantine(item.line, item.raw, reason))
-                continue
-            self._count_loaded(item)
-            if before is not None and before[0] == content:
-                self.counts.unchanged += 1
-                continue
-            # Only rows to write are mapped in full: an unchanged row costs its key and its hash.
-            row = self.mapping.map(item, row)
-            record = {"table_name": self.table, "record_key": key, "row_hash": content, "run_id": self.run.run_id}
-            if before is None:
-                new.append(row)
-                hashes_new.append(record)
-            else:
-                changed.append(row)
-                hashes_changed.append(record)
-        self.counts.changed += len(new) + len(changed)
-        self._write_targets(self.mapping.target, new, changed)
-        if self.loader.postgres and hashes_new:
-            table, run_id = self.table, self.run.run_id
-            self._copy_text(
-                LegacyRowHash.__tablename__,
-                ("table_name", "record_key", "row_hash", "run_id"),
-                [
-                    f"{table}\t{h['record_key'].translate(COPY_ESCAPES)}\t{h['row_hash']}\t{run_id}\n"
-                    for h in hashes_new
-                ],  # fmt: skip
-            )
+    def write(self, batch: PreparedBatch, block: bytes) -> None:
+        """Quarantine what cannot load, skip rows whose content is already in CARS, write the others.
+
+        `block` holds the batch's raw lines: the bytes kept with a quarantined line."""
+        counts = self.counts
+        counts.add(batch.counts)
+        first = batch.first_line
+        raws = split_lines(block) if batch.quarantined else []
+        quarantined = [self._quarantined(line, raws[line - first], reason) for line, reason in batch.quarantined]
+        new: list[int] = []
+        changed: list[int] = []
+        claimed = batch.size > 0 and self._claim_all(batch)
+        known = {} if claimed or not batch.size else self._known_hashes(batch.keys)
+        if claimed or not known:
+            new = list(range(batch.size))
         else:
-            self._copy_or_insert(LegacyRowHash, hashes_new)
-        if hashes_changed:
-            self._upsert(LegacyRowHash, hashes_changed, ("table_name", "record_key"), ("row_hash", "run_id"))
+            hashes, run_id = batch.hashes, self.run.run_id
+            for index, key in enumerate(batch.keys):
+                before = known.get(key)
+                if before is None:
+                    new.append(index)
+                elif before[0] == hashes[index]:
+                    counts.unchanged += 1
+                elif before[1] == run_id:
+                    raws = raws or split_lines(block)
+                    quarantined.append(self._requarantined(batch, index, raws[batch.lines[index] - first]))
+                else:
+                    changed.append(index)
+        counts.changed += len(new) + len(changed)
+        self._write_targets(batch, new, changed)
+        if not claimed:
+            self._write_hashes(batch, new, changed)
         if quarantined:
             self.session.execute(sa.insert(LegacyQuarantinedRow), quarantined)
-        self._publish(batch[0].line)
+        self._publish(batch.first_line)
 
-    def _count_loaded(self, item: LegacyRow) -> None:
-        counts = self.counts
-        counts.loaded += 1
-        if item.repaired:
-            counts.repaired += 1
-        if item.flags:
-            counts.flags.update(reason_kind(flag) for flag in item.flags)
+    def _claim_all(self, batch: PreparedBatch) -> bool:
+        """On PostgreSQL, while a table's keys are new to CARS (a first load), every row's hash is copied as new
+        without looking the keys up: a key already on file fails the copy, undone to a savepoint, and the batch
+        then takes the lookup; so do the table's next batches until one finds none of its keys on file."""
+        if batch.hash_copy_text is None or self.table in self.loader.known_tables:
+            return False
+        cursor = self._cursor()
+        try:
+            cursor.execute("SAVEPOINT legacy_claim")
+            try:
+                self._copy_text(LegacyRowHash.__tablename__, ROW_HASH_COLUMNS, batch.hash_copy_text, cursor)
+            except psycopg2.errors.UniqueViolation:
+                cursor.execute("ROLLBACK TO SAVEPOINT legacy_claim")
+                self.loader.known_tables.add(self.table)
+                return False
+            cursor.execute("RELEASE SAVEPOINT legacy_claim")
+            return True
+        finally:
+            cursor.close()
 
-    def _quarantine(self, line: int, raw: bytes, reason: str) -> dict[str, Any]:
-        self.counts.quarantined += 1
-        self.counts.quarantine_reasons[reason_kind(reason)] += 1
+    def _quarantined(self, line: int, raw: bytes, reason: str) -> dict[str, Any]:
         return {"run_id": self.run.run_id, "table_name": self.table, "line": line, "raw": raw, "reason": reason[:500]}
 
+    def _requarantined(self, batch: PreparedBatch, index: int, raw: bytes) -> dict[str, Any]:
+        """A row whose key an earlier batch of this run wrote with other content: quarantined, not loaded."""
+        counts = self.counts
+        reason = "duplicate key with different content (an earlier line)"
+        counts.loaded -= 1
+        counts.quarantined += 1
+        counts.quarantine_reasons[reason_kind(reason)] += 1
+        repaired, flags = batch.notes.get(index, (False, []))
+        counts.repaired -= repaired
+        if flags:
+            counts.flags.subtract(reason_kind(flag) for flag in flags)
+            counts.flags = +counts.flags
+        return self._quarantined(batch.lines[index], raw, reason)
+
+    def _write_hashes(self, batch: PreparedBatch, new: list[int], changed: list[int]) -> None:
+        keys, hashes, table, run_id = batch.keys, batch.hashes, self.table, self.run.run_id
+        if self.loader.postgres:
+            self._copy_text(
+                LegacyRowHash.__tablename__,
+                ROW_HASH_COLUMNS,
+                [row_hash_line(table, keys[index], hashes[index], run_id) for index in new],
+            )
+        else:
+            self._copy_or_insert(
+                LegacyRowHash,
+                [{"table_name": table, "record_key": keys[i], "row_hash": hashes[i], "run_id": run_id} for i in new],
+            )
+        if changed:
+            values = [
+                {"table_name": table, "record_key": keys[i], "row_hash": hashes[i], "run_id": run_id} for i in changed
+            ]
+            self._upsert(LegacyRowHash, values, ("table_name", "record_key"), ("row_hash", "run_id"))
+
     def _known_hashes(self, keys: list[str]) -> dict[str, tuple[str, str]]:
+        """The content hash and run of the keys already on file; a table none of whose keys are is new again."""
+        found = self._hashes_on_file(keys)
+        if not found:
+            self.loader.known_tables.discard(self.table)
+        return found
+
+    def _hashes_on_file(self, keys: list[str]) -> dict[str, tuple[str, str]]:
         found: dict[str, tuple[str, str]] = {}
         if self.loader.postgres:
             # One array parameter for the whole batch: no statement with thousands of bound values to compile.
@@ -404,18 +465,30 @@ class BatchWriter:
             found.update((key, (content, run_id)) for key, content, run_id in rows)
         return found
 
-    def _write_targets(self, target: Target, new: list[MappedRow], changed: list[MappedRow]) -> None:
-        rows = new + changed
-        if not rows:
+    def _write_targets(self, batch: PreparedBatch, new: list[int], changed: list[int]) -> None:
+        if not new and not changed:
             return
+        target, records = self.target, batch.records
         if target is Target.LINE:
-            if self.loader.postgres:
-                self._copy_text(FilingLine.__tablename__, FILING_LINE_COLUMNS, [line_copy_text(row) for row in new])
+            if len(new) + len(changed) == batch.size:
+                self.filings.update(batch.versions)
             else:
-                self._copy_or_insert(FilingLine, [line_values(row) for row in new])
-            self._upsert(FilingLine, [line_values(row) for row in changed], FILING_LINE_KEY, ("data",))
-            self.filings.update((row.values["filing_id"], row.values["amendment"]) for row in rows)
-        elif target is Target.ENTITY:
+                self.filings.update(versions_of([batch.keys[index] for index in chain(new, changed)]))
+            if batch.copy_text is not None:
+                if len(new) == batch.size:
+                    self._copy_text(FilingLine.__tablename__, FILING_LINE_COLUMNS, batch.copy_text)
+                else:
+                    text = batch.copy_lines
+                    self._copy_text(FilingLine.__tablename__, FILING_LINE_COLUMNS, [text[index] for index in new])
+                if changed:
+                    lines = [batch.copy_lines[index] for index in changed]
+                    self._merge_text(FilingLine.__tablename__, FILING_LINE_COLUMNS, lines, FILING_LINE_KEY, ("data",))
+            else:
+                self._copy_or_insert(FilingLine, [line_values(records[index]) for index in new])
+                self._upsert(FilingLine, [line_values(records[index]) for index in changed], FILING_LINE_KEY, ("data",))
+            return
+        rows: list[MappedRow] = [records[index] for index in chain(new, changed)]
+        if target is Target.ENTITY:
             ids = [row.values["entity_id"] for row in rows]
             values = [self._entity_values(entity_id, FROM_FILERS) for entity_id in ids]
             self._upsert(Entity, values, ("entity_id",), ("created_by",))
@@ -430,6 +503,15 @@ class BatchWriter:
         elif target is Target.FILER_XREF:
             values = [row.values for row in rows]
             self._upsert(LegacyFilerXref, values, ("filer_id", "xref_id"), ("data",))
+        elif target in (Target.FILING, Target.COVER) and self.loader.postgres:
+            copies: list[FilingCopy] = rows  # type: ignore[assignment]
+            if target is Target.COVER:
+                copies = self._copies_through_cross_references(copies)
+            self._ensure_entities(sorted({copy.entity_id for copy in copies}))
+            dated = [copy.line for copy in copies if copy.dated]
+            undated = [copy.line for copy in copies if not copy.dated]
+            self._merge_filings(target, dated, undated)
+            self.filings.update((copy.filing_id, copy.amendment) for copy in copies)
         elif target in (Target.FILING, Target.COVER):
             if target is Target.COVER:
                 rows = self._through_cross_references(rows)
@@ -478,12 +560,26 @@ class BatchWriter:
         update: Iterable[str],
         expressions: dict[str, str],
     ) -> None:
+        lines = [copy_line(row) for row in values]
+        self._merge_text(table, list(values[0]), lines, keys, update, expressions)
+
+    def _merge_text(
+        self,
+        table: str,
+        columns: Sequence[str],
+        lines: list[str],
+        keys: Sequence[str],
+        update: Iterable[str],
+        expressions: dict[str, str] | None = None,
+    ) -> None:
+        """Rows in COPY text format copied into an unindexed temporary table, then merged in one statement."""
+        expressions = expressions or {}
         staged = f"legacy_staged_{table}"
-        columns = ", ".join(values[0])
         self.session.execute(
             sa.text(f"CREATE TEMPORARY TABLE IF NOT EXISTS {staged} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
         )
-        self._copy(staged, values)
+        self._copy_text(staged, columns, lines)
+        columns = ", ".join(columns)
         assignments = ", ".join(f"{column} = {expressions.get(column, f'excluded.{column}')}" for column in update)
         # Table and column names come from the models; values travel by COPY, never inside the statement.
         merge = (
@@ -500,16 +596,18 @@ class BatchWriter:
         """A DB-API cursor on the session's connection (inside its transaction)."""
         return self.session.connection().connection.dbapi_connection.cursor()
 
-    def _copy_text(self, table: str, columns: Sequence[str], lines: list[str]) -> None:
-        """COPY lines already in COPY text format into `table`."""
+    def _copy_text(self, table: str, columns: Sequence[str], lines: str | list[str], cursor: Any = None) -> None:
+        """COPY rows already in COPY text format (one text, or one string per row) into `table`."""
         if not lines:
             return
-        cursor = self._cursor()
+        own = cursor is None
+        cursor = self._cursor() if own else cursor
         try:
-            text = io.StringIO("".join(lines))
+            text = TextReader(lines if isinstance(lines, str) else "".join(lines))
             cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", text, size=COPY_CHUNK)
         finally:
-            cursor.close()
+            if own:
+                cursor.close()
 
     def _copy_or_insert(self, model: type, values: list[dict[str, Any]]) -> None:
         """Rows known to be new: COPY on PostgreSQL (the bulk of a first load), a multi-row INSERT elsewhere."""
@@ -537,23 +635,43 @@ class BatchWriter:
 
     def _through_cross_references(self, rows: list[MappedRow]) -> list[MappedRow]:
         """Cover rows name their filer by a cross-reference ID (FILER_XREF_CD.XREF_ID) where one matches."""
-        ids = sorted({row.values["entity_id"] for row in rows})
+        filers = self._filers_by_cross_reference({row.values["entity_id"] for row in rows})
+        resolved = []
+        for row in rows:
+            filer_id = filers.get(row.values["entity_id"])
+            if filer_id is not None:
+                row = MappedRow(row.key, row.target, {**row.values, "entity_id": filer_id})
+            resolved.append(row)
+        return resolved
+
+    def _copies_through_cross_references(self, copies: list[FilingCopy]) -> list[FilingCopy]:
+        """`_through_cross_references` for filings rows already in COPY text: their entity field rewritten."""
+        filers = self._filers_by_cross_reference({copy.entity_id for copy in copies})
+        if not filers:
+            return copies
+        resolved = []
+        for copy in copies:
+            filer_id = filers.get(copy.entity_id)
+            if filer_id is not None:
+                filing_id, amendment, _, rest = copy.line.split("\t", 3)
+                line = "\t".join((filing_id, amendment, filer_id.translate(COPY_ESCAPES), rest))
+                copy = copy._replace(entity_id=filer_id, line=line)
+            resolved.append(copy)
+        return resolved
+
+    def _filers_by_cross_reference(self, ids: set[str]) -> dict[str, str]:
+        """The filer each of these IDs is the one cross-reference ID of (FILER_XREF_CD), for those that are."""
+        ordered = sorted(ids)
         filers: dict[str, set[str]] = {}
-        for start in range(0, len(ids), 2_000):
+        for start in range(0, len(ordered), 2_000):
             found = self.session.execute(
                 sa.select(LegacyFilerXref.xref_id, LegacyFilerXref.filer_id).where(
-                    LegacyFilerXref.xref_id.in_(ids[start : start + 2_000])
+                    LegacyFilerXref.xref_id.in_(ordered[start : start + 2_000])
                 )
             )
             for xref_id, filer_id in found:
                 filers.setdefault(xref_id, set()).add(filer_id)
-        resolved = []
-        for row in rows:
-            matches = filers.get(row.values["entity_id"], set())
-            if len(matches) == 1:
-                row = MappedRow(row.key, row.target, {**row.values, "entity_id": next(iter(matches))})
-            resolved.append(row)
-        return resolved
+        return {xref_id: next(iter(found)) for xref_id, found in filers.items() if len(found) == 1}
 
     def _ensure_entities(self, ids: list[str]) -> None:
         """Placeholder entities for filers a row names but FILERS_CD lacks: the row is kept, the orphan counted."""
@@ -599,25 +717,31 @@ class BatchWriter:
         """An ISO date text as a date: PostgreSQL converts it, SQLite stores dates as that text already."""
         return sa.cast(text, sa.Date) if self.loader.postgres else sa.type_coerce(text, sa.Date)
 
+    def _merge_filings(self, target: Target, dated: list[str], undated: list[str]) -> None:
+        """On PostgreSQL, filings rows in COPY text merged into the versions on file: records are added to theirs,
+        and FILER_FILINGS_CD sets the version's filer, form, period and (when known) filing date."""
+        for lines, has_date in ((dated, True), (undated, False)):
+            if not lines:
+                continue
+            update = ["records"]
+            expressions = {"records": "(filings.records::jsonb || excluded.records::jsonb)::json"}
+            if target is Target.FILING:
+                update += ["entity_id", "form", "period_start", "period_end"] + (["filed_at"] if has_date else [])
+                expressions |= {
+                    "period_start": "coalesce(excluded.period_start, filings.period_start)",
+                    "period_end": "coalesce(excluded.period_end, filings.period_end)",
+                }
+            self._merge_text(Filing.__tablename__, FILING_COLUMNS, lines, FILING_KEY, update, expressions)
+
     def _upsert_filings(self, target: Target, rows: list[MappedRow]) -> None:
+        """Elsewhere than PostgreSQL, filings rows inserted or merged as `_merge_filings` does."""
         table = Filing.__table__
-        dated, undated = [], []
+        dated: list[Any] = []
+        undated: list[Any] = []
         for row in rows:
-            values = filing_values(row, self.run.started_at)
-            (dated if row.values["filed_at"] else undated).append(values)
+            (dated if row.values["filed_at"] else undated).append(filing_values(row, self.run.started_at))
         for values, has_date in ((dated, True), (undated, False)):
             if not values:
-                continue
-            if self.loader.postgres:
-                update = ["records"]
-                expressions = {"records": "(filings.records::jsonb || excluded.records::jsonb)::json"}
-                if target is Target.FILING:
-                    update += ["entity_id", "form", "period_start", "period_end"] + (["filed_at"] if has_date else [])
-                    expressions |= {
-                        "period_start": "coalesce(excluded.period_start, filings.period_start)",
-                        "period_end": "coalesce(excluded.period_end, filings.period_end)",
-                    }
-                self._upsert(Filing, values, ("filing_id", "amendment"), update, expressions)
                 continue
             statement = self.insert(table)
             excluded = statement.excluded
@@ -642,18 +766,26 @@ class BatchWriter:
         """The filing versions on file among those lines were written for (an orphan line's filing is not)."""
         found: set[tuple[str, int]] = set()
         if self.loader.postgres:
+            if self.loader.versions_on_file is None:
+                connection = self.session.connection().connection.dbapi_connection
+                self.loader.versions_on_file = VersionsOnFile.read(connection)
+            on_file, versions = self.loader.versions_on_file.split(versions)
+            if not versions:
+                return on_file
+            found.update(on_file)
             cursor = self._cursor()
             try:
+                # One index probe per version (LIMIT keeps the planner from scanning all filings to hash them).
                 cursor.execute(
-                    "SELECT f.filing_id, f.amendment FROM filings AS f "
-                    "JOIN unnest(%s::text[], %s::int[]) AS v (filing_id, amendment) "
-                    "ON f.filing_id = v.filing_id AND f.amendment = v.amendment",
+                    "SELECT v.filing_id, v.amendment FROM unnest(%s::text[], %s::int[]) AS v (filing_id, amendment) "
+                    "CROSS JOIN LATERAL (SELECT FROM filings AS f "
+                    "WHERE f.filing_id = v.filing_id AND f.amendment = v.amendment LIMIT 1) AS found",
                     ([filing_id for filing_id, _ in versions], [amendment for _, amendment in versions]),
                 )
                 found.update((filing_id, amendment) for filing_id, amendment in cursor.fetchall())
             finally:
                 cursor.close()
-            return [version for version in versions if version in found]
+            return sorted(found)
         key = sa.tuple_(Filing.filing_id, Filing.amendment)
         for start in range(0, len(versions), 500):
             chunk = versions[start : start + 500]
@@ -664,7 +796,7 @@ class BatchWriter:
     def _publish(self, first_line: int) -> None:
         """legacy_batch_imported events naming what this batch changed, at most EVENT_IDS of each kind per event."""
         versions = sorted(self.filings)
-        if self.mapping.target is Target.LINE and versions:
+        if self.target is Target.LINE and versions:
             versions = self._existing_versions(versions)
         filings = [{"filing_id": f, "amendment": a} for f, a in versions]
         entities = sorted(self.entities)
@@ -681,8 +813,24 @@ class BatchWriter:
 
 COPY_CHUNK = 1 << 18
 """Characters handed to COPY per read (psycopg2 reads 8 KiB at a time by default)."""
-FILING_LINE_KEY = ("filing_id", "amendment", "part", "line")
-FILING_LINE_COLUMNS = (*FILING_LINE_KEY, "data")
+
+
+class TextReader:
+    """A text read in slices, as COPY reads a file: no copy of the whole text (io.StringIO makes one four times
+    its size)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.position = 0
+
+    def read(self, size: int = -1) -> str:
+        start = self.position
+        end = len(self.text) if size < 0 else start + size
+        self.position = min(end, len(self.text))
+        return self.text[start:end]
+
+    def readline(self, size: int = -1) -> str:
+        return self.read(size)
 
 
 def line_values(row: MappedRow) -> dict[str, Any]:
@@ -694,15 +842,6 @@ def line_values(row: MappedRow) -> dict[str, Any]:
         "line": values["line"],
         "data": values["data"],
     }
-
-
-def line_copy_text(row: MappedRow) -> str:
-    """A line item as one line of COPY text (FILING_LINE_COLUMNS), its data encoded and escaped once."""
-    values = row.values
-    return (
-        f"{values['filing_id'].translate(COPY_ESCAPES)}\t{values['amendment']}\t"
-        f"{values['part'].translate(COPY_ESCAPES)}\t{values['line']}\t{copy_json(values['data'])}\n"
-    )
 
 
 def filing_values(row: MappedRow, migrated_at: datetime) -> dict[str, Any]:
@@ -733,49 +872,23 @@ def filing_values(row: MappedRow, migrated_at: datetime) -> dict[str, Any]:
     }
 
 
-COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def copy_json(value: Any) -> str:
-    """A value as JSON in COPY text format: JSON escapes tabs, newlines and carriage returns itself, so only its
-    backslashes need doubling (a plain replace, much cheaper than a translation table)."""
-    return _JSON(value).replace("\\", "\\\\")
-
-
-def copy_text(value: Any) -> str:
-    """A value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    kind = type(value)
-    if kind is str:
-        return value.translate(COPY_ESCAPES)
-    if kind is dict or kind is list:
-        if not value:
-            return "{}" if kind is dict else "[]"
-        return copy_json(value)
-    if isinstance(value, str):
-        return str(value).translate(COPY_ESCAPES)
-    if isinstance(value, dict | list):
-        return copy_json(value)
-    return str(value)
-
-
-def copy_line(row: dict[str, Any]) -> str:
-    """A row (values in column order) as one line of COPY text format."""
-    return "\t".join([copy_text(value) for value in row.values()]) + "\n"
-
-
-LINE_COUNTS_POSTGRES = """
-UPDATE filings SET line_counts = counted.parts
-FROM (
+LINE_COUNTS_POSTGRES = (
+    # Counted by reading the table through (in parallel where PostgreSQL can), not its key index: freshly
+    # loaded pages are not yet marked all-visible, so an index-only scan would visit the heap row by row.
+    "SET LOCAL enable_indexscan = off",
+    "SET LOCAL enable_indexonlyscan = off",
+    "SET LOCAL enable_bitmapscan = off",
+    """CREATE TEMPORARY TABLE legacy_line_counts ON COMMIT DROP AS
     SELECT filing_id, amendment, json_object_agg(part, lines) AS parts
     FROM (SELECT filing_id, amendment, part, count(*) AS lines FROM filing_lines GROUP BY 1, 2, 3) AS per_part
-    GROUP BY filing_id, amendment
-) AS counted
-WHERE filings.filing_id = counted.filing_id AND filings.amendment = counted.amendment
-  AND filings.source = 'legacy' AND filings.line_counts::jsonb IS DISTINCT FROM counted.parts::jsonb
-"""
+    GROUP BY filing_id, amendment""",
+    "SET LOCAL enable_indexscan = on",
+    "SET LOCAL enable_indexonlyscan = on",
+    "SET LOCAL enable_bitmapscan = on",
+    """UPDATE filings SET line_counts = counted.parts FROM legacy_line_counts AS counted
+    WHERE filings.filing_id = counted.filing_id AND filings.amendment = counted.amendment
+      AND filings.source = 'legacy' AND filings.line_counts::jsonb IS DISTINCT FROM counted.parts::jsonb""",
+)
 LINE_COUNTS_SQLITE = """
 UPDATE filings SET line_counts = counted.parts
 FROM (
@@ -790,8 +903,11 @@ WHERE filings.filing_id = counted.filing_id AND filings.amendment = counted.amen
 
 def count_lines(session: Session) -> None:
     """Each migrated filing version's line counts per part, written where they changed (views list parts by them)."""
-    postgres = session.get_bind().dialect.name == "postgresql"
-    session.execute(sa.text(LINE_COUNTS_POSTGRES if postgres else LINE_COUNTS_SQLITE))
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(sa.text(LINE_COUNTS_SQLITE))
+        return
+    for statement in LINE_COUNTS_POSTGRES:
+        session.execute(sa.text(statement))
 
 
 def count_orphans(session: Session) -> dict[str, int]:

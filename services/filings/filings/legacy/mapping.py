@@ -15,9 +15,11 @@ import operator
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import compress
 from typing import Any
 
 from filings.legacy.codes import ENTITY_STATUSES, ENTITY_TYPES
+from filings.legacy.copytext import COPY_ESCAPES, copy_json
 from filings.legacy.reader import LegacyRow
 
 
@@ -183,6 +185,8 @@ class TableMapping:
             if prefix + "NAML" in self.index and name not in names
         ]
         self._map = getattr(self, f"_{self.target.value}")
+        self._quoted = ['"' + name + '":"' for name in names]
+        self._person_names = [('"' + name + '":"', positions) for name, positions in self.person_names]
 
     def key(self, row: LegacyRow) -> tuple[str, MappedRow | LinePlace | None]:
         """A row's natural key, cheaply where it can be (line items, kept records), with what was mapped of it
@@ -209,6 +213,35 @@ class TableMapping:
             key = f"{place['filing_id']}|{place['amendment']}|{place['part']}|{place['line']}"
             return MappedRow(key, Target.LINE, {**place, "data": data})
         return self._map(row)
+
+    def line_copy(self, row: LegacyRow, known: MappedRow | LinePlace | None = None) -> str:
+        """A line item as one line of COPY text (filing_id, amendment, part, line, data), from what `key` mapped
+        of it if given; its data is written as JSON directly when no value needs escaping."""
+        if not isinstance(known, LinePlace):
+            _, place, flag = self._line_place(row)
+            known = LinePlace(place, flag)
+        place = known.place
+        raw = row.raw
+        if row.repaired or b'"' in raw or b"\\" in raw:
+            data = self.data(row)
+            if known.flag:
+                data["legacy_flags"] = [*data.get("legacy_flags", ()), known.flag]
+            return (
+                f"{place['filing_id'].translate(COPY_ESCAPES)}\t{place['amendment']}\t"
+                f"{place['part'].translate(COPY_ESCAPES)}\t{place['line']}\t{copy_json(data)}\n"
+            )
+        # Plain ASCII without quotes or backslashes: every value is its own JSON string body and COPY text.
+        values = row.values
+        pieces = list(map(str.__add__, compress(self._quoted, values), filter(None, values)))
+        for quoted, positions in self._person_names:
+            parts = [values[position] for position in positions if values[position]]
+            if parts:
+                pieces.append(quoted + " ".join(" ".join(parts).split()))
+        body = '",'.join(pieces) + '"' if pieces else ""
+        flags = [*row.flags, known.flag] if known.flag else row.flags
+        if flags:
+            body += ("," if body else "") + '"legacy_flags":' + copy_json(flags)
+        return f"{place['filing_id']}\t{place['amendment']}\t{place['part']}\t{place['line']}\t{{{body}}}\n"
 
     def data(self, row: LegacyRow) -> dict[str, Any]:
         """The row's filled-in values under readable names, joined person names and the row's flags."""

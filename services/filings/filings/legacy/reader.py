@@ -7,10 +7,12 @@ The export is tab-separated with no quoting, CRLF line ends and damaged bytes; e
 
 from __future__ import annotations
 
+import io
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
@@ -86,8 +88,13 @@ def open_export(path: Path) -> list[TableSource]:
     for info in sorted(archive.infolist(), key=lambda i: i.filename):
         name = table_name(info.filename)
         if name and not info.is_dir():
-            sources.append(TableSource(name, info.file_size, lambda info=info: archive.open(info)))
+            sources.append(TableSource(name, info.file_size, lambda info=info: _buffered(archive.open(info))))
     return sources
+
+
+def _buffered(member: BinaryIO) -> BinaryIO:
+    """A zip member behind a C buffered reader: its lines split in C, not in zipfile's Python `readline`."""
+    return io.BufferedReader(member, buffer_size=1 << 20)  # type: ignore[arg-type]
 
 
 @contextmanager
@@ -107,29 +114,59 @@ class TableReader:
         self.bytes_read = 0
         first = stream.readline()
         self.bytes_read += len(first)
+        self.header_raw = first
         self.header = Header.parse(first) if first.strip() else None
-        self._dates: dict = {}
+        self.parser = RowParser(self.header) if self.header is not None else None
 
     def rows(self, skip_to: int = 1) -> Iterator[LegacyRow | QuarantinedRow]:
         """Every data line after line `skip_to` (a checkpoint), parsed."""
-        if self.header is None:
+        if self.parser is None:
             return
+        parse = self.parser.parse
         line = 1
         for raw in self.stream:
             line += 1
             self.bytes_read += len(raw)
             if line <= skip_to:
                 continue
-            yield self.parse(line, raw)
+            yield parse(line, raw)
+
+    def chunks(self, size: int, skip_to: int = 1) -> Iterator[tuple[int, list[bytes]]]:
+        """The raw data lines after line `skip_to`, `size` at a time, each chunk with its first line's number."""
+        if self.header is None:
+            return
+        stream, line = self.stream, 1
+        while line < skip_to:
+            skipped = list(islice(stream, min(skip_to - line, 100_000)))
+            if not skipped:
+                return
+            line += len(skipped)
+            self.bytes_read += sum(map(len, skipped))
+        while chunk := list(islice(stream, size)):
+            self.bytes_read += sum(map(len, chunk))
+            yield line + 1, chunk
+            line += len(chunk)
 
     def parse(self, line: int, raw: bytes) -> LegacyRow | QuarantinedRow:
-        assert self.header is not None
+        assert self.parser is not None
+        return self.parser.parse(line, raw)
+
+
+class RowParser:
+    """Parses the data lines of one table given its header; keeps the dates it met to convert them once."""
+
+    def __init__(self, header: Header) -> None:
+        self.header = header
+        self.width = len(header.columns)
+        self._dates: dict = {}
+
+    def parse(self, line: int, raw: bytes) -> LegacyRow | QuarantinedRow:
         body = raw[:-1] if raw.endswith(b"\n") else raw
         stripped = body.rstrip(b"\r")
         flags = ["stray carriage return at the end of the line"] if len(body) - len(stripped) > 1 else []
         if not stripped.strip(b" \x1a"):
             return QuarantinedRow(line, raw, "blank line")
-        width = len(self.header.columns)
+        width = self.width
         if is_plain(stripped):
             values = stripped.decode("ascii").split("\t")
             if len(values) == width:
@@ -155,7 +192,6 @@ class TableReader:
         return self._checked(line, raw, values, flags, repaired)
 
     def _checked(self, line: int, raw: bytes, values: list[str], flags: list[str], repaired: bool) -> LegacyRow:
-        assert self.header is not None
         dates = self._dates
         for index, kind, column, known in self.header.checked:
             text = values[index]
