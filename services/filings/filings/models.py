@@ -229,6 +229,18 @@ class LegacyRowHash(Base):
     run_id: Mapped[str] = mapped_column(String(36))
 
 
+class LegacyWithdrawnKey(Base):
+    """A key on file that a full export, read to its table's end, no longer held: kept, listed by that run."""
+
+    __tablename__ = "legacy_withdrawn_keys"
+
+    run_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    record_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    row_hash: Mapped[str] = mapped_column(String(32))
+    last_run_id: Mapped[str] = mapped_column(String(36))
+
+
 class LegacyFilerName(Base):
     """A name a CAL-ACCESS filer held (FILERNAME_CD): an entity's name is its latest one."""
 

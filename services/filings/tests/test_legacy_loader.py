@@ -255,6 +255,127 @@ def test_a_key_repeated_in_a_later_batch_is_quarantined_unless_its_line_repeats_
     assert (json.loads(data) if isinstance(data, str) else data)["amount"] == "250"
 
 
+def duplicate_key_export(folder: Path) -> Path:
+    """Receipt 900001/2/1 on the first line (250), again on the sixth with other content (999) and on the
+    seventh as the first byte for byte."""
+    export = committee_export(folder)
+    receipt = {
+        "FILING_ID": "900001",
+        "AMEND_ID": "2",
+        "LINE_ITEM": "1",
+        "REC_TYPE": "RCPT",
+        "FORM_TYPE": "A",
+        "TRAN_ID": "T21",
+        "CTRIB_NAML": "Dunn",
+        "CTRIB_NAMF": "Philip",
+        "RCPT_DATE": "2/3/2016 12:00:00 AM",
+    }
+    others = [{**receipt, "LINE_ITEM": str(line), "TRAN_ID": f"T2{line}", "AMOUNT": "100"} for line in range(2, 6)]
+    rows = [{**receipt, "AMOUNT": "250"}, *others, {**receipt, "AMOUNT": "999"}, {**receipt, "AMOUNT": "250"}]
+    return write_export(export, {"RCPT_CD": rows})
+
+
+def first_receipt(database) -> tuple[str, int]:
+    """The amount line 900001/2/1 holds and how many lines are quarantined as duplicates."""
+    with database.engine.connect() as connection:
+        data = connection.execute(
+            sa.text("SELECT data FROM filing_lines WHERE filing_id = '900001' AND amendment = 2 AND line = 1")
+        ).scalar_one()
+    duplicates = count(database, "legacy_quarantined_rows", "WHERE reason LIKE 'duplicate key%'")
+    return (json.loads(data) if isinstance(data, str) else data)["amount"], duplicates
+
+
+@pytest.mark.parametrize(
+    ("batch_rows", "jobs"), [(3, 1), (3, 2), (1_000, 1)], ids=["across-batches", "across-batches-workers", "one-batch"]
+)
+def test_a_rerun_keeps_the_first_line_of_a_repeated_key_and_changes_nothing(
+    either_database, tmp_path, monkeypatch, batch_rows, jobs
+):
+    monkeypatch.setattr(loader, "PARALLEL_BYTES", 0)
+    database = either_database
+    export = duplicate_key_export(tmp_path / "export")
+    first = LegacyLoader(database, batch_rows=batch_rows, jobs=jobs).load(export).tables["RCPT_CD"]
+    assert (first.loaded, first.changed, first.unchanged, first.quarantined) == (6, 5, 1, 1)
+    assert first_receipt(database) == ("250", 1)
+    events = len(outbox_events(database))
+    for run in (2, 3):
+        again = LegacyLoader(database, batch_rows=batch_rows, jobs=jobs).load(export)
+        receipts = again.tables["RCPT_CD"]
+        assert sum(counts.changed for counts in again.tables.values()) == 0
+        assert (receipts.loaded, receipts.unchanged, receipts.quarantined) == (6, 6, 1)
+        assert receipts.quarantine_reasons == {"duplicate key with different content": 1}
+        assert first_receipt(database) == ("250", run)
+    assert len(outbox_events(database)) == events
+
+
+def test_a_resumed_rerun_keeps_the_first_line_of_a_key_repeated_after_the_interruption(either_database, tmp_path):
+    class Interrupted(Exception):
+        pass
+
+    database = either_database
+    export = duplicate_key_export(tmp_path / "export")
+    LegacyLoader(database, batch_rows=3).load(export)
+
+    def interrupt(table, counts, bytes_read, size):
+        if table == "RCPT_CD" and counts.rows_read == 3:
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        LegacyLoader(database, batch_rows=3, on_batch=interrupt).load(export)
+    resumed = LegacyLoader(database, batch_rows=3).load(export)
+    assert resumed.resumed
+    receipts = resumed.tables["RCPT_CD"]
+    assert (receipts.changed, receipts.unchanged, receipts.quarantined) == (0, 6, 1)
+    assert first_receipt(database) == ("250", 2)
+
+
+def withdrawn_keys(database) -> list[tuple[str, str, str]]:
+    with database.engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT run_id, table_name, record_key FROM legacy_withdrawn_keys ORDER BY 1, 2, 3")
+        ).all()
+    return [tuple(row) for row in rows]
+
+
+def test_keys_a_newer_full_export_no_longer_holds_are_reported_withdrawn_and_kept(either_database, tmp_path):
+    database = either_database
+    first = LegacyLoader(database, batch_rows=3).load(committee_export(tmp_path / "day1", extra_receipt=True))
+    assert sum(counts.withdrawn for counts in first.tables.values()) == 0
+    lines = count(database, "filing_lines")
+    newer = LegacyLoader(database, batch_rows=3).load(committee_export(tmp_path / "day2"))
+    assert newer.tables["RCPT_CD"].withdrawn == 1
+    assert newer.report("day2")["totals"]["withdrawn"] == 1
+    assert sum(counts.changed for counts in newer.tables.values()) == 0
+    ((run_id, table, key),) = withdrawn_keys(database)
+    assert (run_id, table) == (newer.run_id, "RCPT_CD") and key.startswith("900001|2|") and key.endswith("|3")
+    assert count(database, "filing_lines") == lines, "a withdrawn key's line item stays on file"
+    again = LegacyLoader(database, batch_rows=3).load(committee_export(tmp_path / "day2"))
+    assert again.tables["RCPT_CD"].withdrawn == 1, "still absent from the export"
+    back = LegacyLoader(database, batch_rows=3).load(committee_export(tmp_path / "day1", extra_receipt=True))
+    assert sum(counts.withdrawn for counts in back.tables.values()) == 0
+    assert sum(counts.changed for counts in back.tables.values()) == 0
+
+
+def test_withdrawn_keys_are_counted_only_once_the_table_is_read_to_its_end(either_database, tmp_path):
+    class Interrupted(Exception):
+        pass
+
+    database = either_database
+    LegacyLoader(database, batch_rows=3).load(committee_export(tmp_path / "day1", extra_receipt=True))
+    newer = committee_export(tmp_path / "day2")
+
+    def interrupt(table, counts, bytes_read, size):
+        if table == "RCPT_CD" and counts.rows_read == 3:
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        LegacyLoader(database, batch_rows=3, on_batch=interrupt).load(newer)
+    assert withdrawn_keys(database) == []
+    resumed = LegacyLoader(database, batch_rows=3).load(newer)
+    assert resumed.resumed and resumed.tables["RCPT_CD"].withdrawn == 1
+    assert [table for _, table, _ in withdrawn_keys(database)] == ["RCPT_CD"]
+
+
 def test_batches_prepared_by_worker_processes_load_as_those_prepared_inline(migrated_database, monkeypatch):
     monkeypatch.setattr(loader, "PARALLEL_BYTES", 0)
     inline, side_by_side = migrated_database("filings"), migrated_database("filings")
@@ -353,7 +474,8 @@ def test_cars_migrate_loads_a_zip_into_postgres_and_writes_its_report(migrated_d
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["reconciled"] and report["totals"]["quarantined"] == sum(QUARANTINED_IN_SAMPLE.values())
     assert report["tables"]["S496_CD"]["repaired"] == 3
-    assert "reconciled: yes" in capsys.readouterr().out
+    assert "0 withdrawn; reconciled: yes" in capsys.readouterr().out
+    assert report["totals"]["withdrawn"] == 0
     assert cli.main(["load", str(archive), "--jobs", "1"]) == 0
     assert "0 changed" in capsys.readouterr().out
     shutil.rmtree(tmp_path / "unused", ignore_errors=True)

@@ -4,8 +4,8 @@
 
 PATH is the state's dbwebexport.zip (read as a stream, never unpacked) or a folder of its TSV files. The load
 goes into the filings database (FILINGS_DATABASE_URL). Run it again after an interruption to resume; run it on
-a newer export to apply what changed. Progress goes to stderr; the report (rows read, loaded, repaired and
-quarantined per table, with reasons) to stdout as a summary and, with --report, to a JSON file.
+a newer export to apply what changed. Progress goes to stderr; the report (rows read, loaded, repaired,
+quarantined, with reasons, and withdrawn per table) to stdout as a summary and, with --report, to a JSON file.
 """
 
 from __future__ import annotations
@@ -93,11 +93,14 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{'resumed' if result.resumed else 'run'} {result.run_id}: {totals['rows_read']:,} rows read, "
         f"{totals['loaded']:,} loaded ({totals['changed']:,} changed, {totals['unchanged']:,} unchanged), "
-        f"{totals['repaired']:,} repaired, {totals['quarantined']:,} quarantined; "
-        f"reconciled: {'yes' if report['reconciled'] else 'NO'}"
+        f"{totals['repaired']:,} repaired, {totals['quarantined']:,} quarantined, "
+        f"{totals['withdrawn']:,} withdrawn; reconciled: {'yes' if report['reconciled'] else 'NO'}"
     )
     for reason, count in totals["quarantine_reasons"].items():
         print(f"  quarantined {count:>7,}  {reason}")
+    for table, counts in report["tables"].items():
+        if counts["withdrawn"]:
+            print(f"  withdrawn   {counts['withdrawn']:>7,}  {table} keys on file that this export no longer holds")
     return 0 if report["reconciled"] else 1
 
 

@@ -29,6 +29,8 @@ class TableCounts:
     unchanged: int = 0
     repaired: int = 0
     quarantined: int = 0
+    withdrawn: int = 0
+    """Keys on file that this export, read to the end of the table, no longer holds (kept, not deleted)."""
     quarantine_reasons: Counter = field(default_factory=Counter)
     flags: Counter = field(default_factory=Counter)
     empty_file: bool = False
@@ -53,7 +55,7 @@ class TableCounts:
         return counts
 
     def add(self, other: TableCounts) -> None:
-        for name in ("rows_read", "loaded", "changed", "unchanged", "repaired", "quarantined"):
+        for name in ("rows_read", "loaded", "changed", "unchanged", "repaired", "quarantined", "withdrawn"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.quarantine_reasons.update(other.quarantine_reasons)
         self.flags.update(other.flags)

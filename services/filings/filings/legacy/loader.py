@@ -3,7 +3,9 @@
 Each batch is one transaction holding its rows, its quarantined lines, the table's checkpoint (the last line
 done, the counts so far) and the `legacy_batch_imported` events telling search what changed. A run stopped
 at any point resumes after its last committed batch. Each row's content hash is kept by its natural key, so
-a rerun writes nothing and a newer export writes only the rows that changed.
+a rerun writes nothing and a newer export writes only the rows that changed; the first line of a key in export
+order is the row, on every run. Keys on file that an export, read to a table's end, no longer holds are listed
+as withdrawn (never deleted).
 
 Batches are parsed and mapped (`filings.legacy.batches`) by `jobs` worker processes a few batches ahead of the
 one connection that writes them in the export's order; memory holds those few batches.
@@ -296,7 +298,10 @@ class LegacyLoader:
         if piece.header is None:
             counts.empty_file = True
         last_line = prepared.last_line if prepared is not None else piece.first_line - 1
-        tables[table] = self._commit(run, table, prepared, piece.block, counts, last_line, done=piece.last)
+        complete = piece.last and piece.header is not None
+        tables[table] = self._commit(
+            run, table, prepared, piece.block, counts, last_line, done=piece.last, complete=complete
+        )
         release_free_memory()
         if self.on_batch is not None:
             self.on_batch(table, tables[table], piece.bytes_read, piece.source.size)
@@ -311,13 +316,19 @@ class LegacyLoader:
         last_line: int,
         *,
         done: bool,
+        complete: bool = False,
     ) -> TableCounts:
-        """Write one batch, its checkpoint and its events in one transaction; the counts after it."""
+        """Write one batch, its checkpoint and its events in one transaction; the counts after it.
+
+        With `complete` (the table's last batch, the table read to its end), the keys on file that no line of
+        this run read are listed as withdrawn."""
         after = TableCounts.from_dict(counts.as_dict())
         with self.database.session() as session:
             relax_durability(session)
             if prepared is not None:
                 BatchWriter(session, self, run, table, after).write(prepared, block)
+            if complete:
+                after.withdrawn = record_withdrawn(session, run.run_id, table)
             session.execute(
                 sa.update(LegacyTableCheckpoint)
                 .where(LegacyTableCheckpoint.run_id == run.run_id, LegacyTableCheckpoint.table_name == table)
@@ -353,6 +364,7 @@ class BatchWriter:
         quarantined = [self._quarantined(line, raws[line - first], reason) for line, reason in batch.quarantined]
         new: list[int] = []
         changed: list[int] = []
+        seen: list[str] = []
         claimed = batch.size > 0 and self._claim_all(batch)
         known = {} if claimed or not batch.size else self._known_hashes(batch.keys)
         if claimed or not known:
@@ -363,17 +375,23 @@ class BatchWriter:
                 before = known.get(key)
                 if before is None:
                     new.append(index)
+                elif before[1] == run_id:
+                    # An earlier line of this export holds the key: the first in export order is the row.
+                    if before[0] == hashes[index]:
+                        counts.unchanged += 1
+                    else:
+                        raws = raws or split_lines(block)
+                        quarantined.append(self._requarantined(batch, index, raws[batch.lines[index] - first]))
                 elif before[0] == hashes[index]:
                     counts.unchanged += 1
-                elif before[1] == run_id:
-                    raws = raws or split_lines(block)
-                    quarantined.append(self._requarantined(batch, index, raws[batch.lines[index] - first]))
+                    seen.append(key)
                 else:
                     changed.append(index)
         counts.changed += len(new) + len(changed)
         self._write_targets(batch, new, changed)
         if not claimed:
             self._write_hashes(batch, new, changed)
+            self._mark_seen(seen)
         if quarantined:
             self.session.execute(sa.insert(LegacyQuarantinedRow), quarantined)
         self._publish(batch.first_line)
@@ -433,6 +451,31 @@ class BatchWriter:
                 {"table_name": table, "record_key": keys[i], "row_hash": hashes[i], "run_id": run_id} for i in changed
             ]
             self._upsert(LegacyRowHash, values, ("table_name", "record_key"), ("row_hash", "run_id"))
+
+    def _mark_seen(self, keys: list[str]) -> None:
+        """Unchanged keys marked as read by this run (their hash row's `run_id`): a later line of the export
+        repeating one is then a duplicate, whatever was on file, and a key no line of the run marks is withdrawn."""
+        if not keys:
+            return
+        if self.loader.postgres:
+            cursor = self._cursor()
+            try:
+                cursor.execute(
+                    "UPDATE legacy_row_hashes SET run_id = %s WHERE table_name = %s AND record_key = ANY(%s)",
+                    (self.run.run_id, self.table, keys),
+                )
+            finally:
+                cursor.close()
+            return
+        for start in range(0, len(keys), 2_000):
+            self.session.execute(
+                sa.update(LegacyRowHash)
+                .where(
+                    LegacyRowHash.table_name == self.table,
+                    LegacyRowHash.record_key.in_(keys[start : start + 2_000]),
+                )
+                .values(run_id=self.run.run_id)
+            )
 
     def _known_hashes(self, keys: list[str]) -> dict[str, tuple[str, str]]:
         """The content hash and run of the keys already on file; a table none of whose keys are is new again."""
@@ -922,6 +965,20 @@ def count_orphans(session: Session) -> dict[str, int]:
         )
     )
     return {"filers_referenced_but_not_listed": placeholders or 0, "line_items_without_filing": orphan_lines or 0}
+
+
+WITHDRAWN = sa.text(
+    "INSERT INTO legacy_withdrawn_keys (run_id, table_name, record_key, row_hash, last_run_id) "
+    "SELECT :run_id, table_name, record_key, row_hash, run_id FROM legacy_row_hashes "
+    "WHERE table_name = :table AND run_id <> :run_id"
+)
+
+
+def record_withdrawn(session: Session, run_id: str, table: str) -> int:
+    """List the table's keys on file that this run did not read (every key a line of the run holds is marked
+    with the run in legacy_row_hashes): an export is a full snapshot, so the source withdrew them. Nothing is
+    deleted; how many there are."""
+    return session.execute(WITHDRAWN, {"run_id": run_id, "table": table}).rowcount or 0
 
 
 def relax_durability(session: Session) -> None:
