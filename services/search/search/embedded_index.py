@@ -1,9 +1,13 @@
 """The embedded search index: SQLite FTS5 in WAL mode, shared by a writing worker and reading gateways.
 
-One row per document in `documents` (its filter and sort columns indexed, the document itself as JSON) and its
-words in the FTS5 table `documents_text` under the same rowid. A full rebuild writes a new file (a generation)
-while the current one keeps serving, then switches a pointer file that every operation reads; the old file is
-marked retired inside the writers' lock, so a writer that opened it just before the switch retries on the new one.
+One row per document in `documents` (its filter and sort columns indexed, ties in row order; the document itself
+as JSON in `records`) and its words in the FTS5 table `documents_text` under the same rowid. Each write also keeps
+what some reads would otherwise gather from many rows: the totals of each filer and ZIP code (embedded_totals), the
+words written (`lexicon`, so that a typed prefix is searched as the words it stands for), the names in
+transactions (`names`, for typeahead) and the rows each month's dates span (`spans`). A full rebuild writes a new
+file (a generation) while the current one keeps serving, then switches a pointer file that every operation reads;
+the old file is marked retired inside the writers' lock, so a writer that opened it just before the switch retries
+on the new one.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
@@ -39,6 +43,8 @@ from search.domain.query import (
     search_terms,
     zip5,
 )
+from search.embedded_totals import SCHEMA as TOTALS_SCHEMA
+from search.embedded_totals import TALLY_COLUMNS, Tally, kept_scope, read_sql
 
 log = get_logger(__name__)
 
@@ -54,6 +60,15 @@ matches newest-indexed first, which costs one page rather than every match. The 
 OPTIMIZE_EVERY = 1000
 """Write transactions between refreshes of the query planner's statistics (the table's size)."""
 
+LARGE_GROUP_MIN = 200
+"""Rows of a filter below which a page by amount reads the filter's own index however large the table."""
+
+LEXICON_CACHE = 1_000_000
+"""Words remembered per file as already in its lexicon (beyond it the memory starts over)."""
+
+WORDS_LISTED = 24
+"""Most indexed words a typed prefix is searched as (their alternatives); a prefix of more stays a prefix term."""
+
 SCAN_PAGE = 500
 """Documents read per query while scanning every match (exports)."""
 
@@ -66,8 +81,19 @@ CACHE_KIB = 65536
 CHECKPOINT_PAGES = 16384
 """WAL pages between checkpoints: a page rewritten by many small write transactions is copied back once."""
 
+MMAP_BYTES = 16 * 2**30
+"""How much of the file each connection reads through a memory map (pages found without a read call each);
+address space only, the operating system's page cache holds the pages either way."""
+
+PAGE_SIZE = 4096
+"""Bytes of a database page, set when the file is created."""
+
 POOL_SIZE = 4
 """Idle connections kept open per index between operations."""
+
+LAYOUT = 3
+"""The version of the file's tables and indexes (its user_version); a file of another one is refused, to be deleted
+and filled again by a reindex."""
 
 _MAX_KEY = 9223372036854775807
 _MIN_KEY = -9223372036854775808
@@ -104,37 +130,49 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS records (rowid INTEGER PRIMARY KEY, record TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     "INSERT OR IGNORE INTO meta (key, value) VALUES ('writes', 0), ('retired', 0)",
-    "CREATE INDEX IF NOT EXISTS documents_by_date ON documents (current, dated_at, id)",
+    "CREATE INDEX IF NOT EXISTS documents_by_date ON documents (current, dated_at)",
     # Filings and entities only (a few in a hundred documents): transactions, most of every write, skip it.
-    "CREATE INDEX IF NOT EXISTS documents_by_other_kind ON documents (kind, current, dated_at, id) "
+    "CREATE INDEX IF NOT EXISTS documents_by_other_kind ON documents (kind, current, dated_at) "
     f"WHERE {_NOT_TRANSACTION}",
-    f"CREATE INDEX IF NOT EXISTS documents_by_amount_up ON documents (current, coalesce(amount_cents, {_MAX_KEY}), id)",
-    f"CREATE INDEX IF NOT EXISTS documents_by_amount_down "
-    f"ON documents (current, coalesce(amount_cents, {_MIN_KEY}), id)",
-    # Also carries what totals of one filer read (kind, amount, and what they group by), so that they never read
-    # the documents themselves; a filing's rows land together in it, so the extra columns cost writes little.
-    "CREATE INDEX IF NOT EXISTS documents_by_entity_totals "
-    "ON documents (entity_id, current, dated_at, id, kind, amount_cents, name, employer, zip5)",
+    f"CREATE INDEX IF NOT EXISTS documents_by_amount ON documents (current, coalesce(amount_cents, {_MIN_KEY}))",
+    "CREATE INDEX IF NOT EXISTS documents_by_entity_date ON documents (entity_id, current, dated_at)",
     "CREATE INDEX IF NOT EXISTS documents_by_filing ON documents (filing_id, amendment)",
-    "CREATE INDEX IF NOT EXISTS documents_by_name ON documents (kind, current, name)",
-    "CREATE INDEX IF NOT EXISTS documents_by_employer_date ON documents (employer, current, dated_at, id)",
-    "CREATE INDEX IF NOT EXISTS documents_by_city_date ON documents (city, current, dated_at, id)",
-    "CREATE INDEX IF NOT EXISTS documents_by_zip_date ON documents (zip5, current, dated_at, id)",
+    # Typeahead: filers' names here; the names in transactions, one row per name, in `names` (every transaction
+    # in a name index would cost each write a page of it).
+    f"CREATE INDEX IF NOT EXISTS documents_by_entity_name ON documents (name, entity_id) WHERE kind = '{ENTITY}'",
+    "CREATE TABLE IF NOT EXISTS names (name TEXT PRIMARY KEY COLLATE NOCASE) WITHOUT ROWID",
+    # The first and last row dated in each month ('YYYY-MM'), widened by every write.
+    "CREATE TABLE IF NOT EXISTS spans (month TEXT PRIMARY KEY, low INTEGER NOT NULL, high INTEGER NOT NULL) "
+    "WITHOUT ROWID",
+    # With the amount, so that counting an employer's rows within amounts reads the index alone.
+    "CREATE INDEX IF NOT EXISTS documents_by_employer_date ON documents (employer, current, dated_at, amount_cents)",
+    "CREATE INDEX IF NOT EXISTS documents_by_city_date ON documents (city, current, dated_at)",
+    "CREATE INDEX IF NOT EXISTS documents_by_zip_date ON documents (zip5, current, dated_at)",
     """
     CREATE VIRTUAL TABLE IF NOT EXISTS documents_text
     USING fts5(title, description, keywords, name, employer, occupation, tokenize = 'unicode61 remove_diacritics 2')
     """,
+    # Every word written, a write's new words in one row: the words a prefix stands for are listed from its
+    # vocabulary, whose rows are few (a word is written once per writing process and file).
+    "CREATE VIRTUAL TABLE IF NOT EXISTS lexicon USING fts5(words, detail = none, "
+    "tokenize = 'unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS lexicon_words USING fts5vocab(lexicon, 'row')",
+    *TOTALS_SCHEMA,
+    f"PRAGMA user_version = {LAYOUT}",
 )
 
 # bm25 column weights: a hit in the title (the filer's or party's name) counts most, then names, codes and ids.
 _RANK = "bm25(documents_text, 10.0, 1.0, 4.0, 8.0, 2.0, 2.0)"
 
+# The amount as the amount index holds it: documents without one first (an ascending sort reads them last).
+_AMOUNT = f"coalesce(d.amount_cents, {_MIN_KEY})"
+
 # Each sort: the key expression, whether it runs descending, and whether it needs the text match (relevance).
 _ORDERS: dict[str, tuple[str, bool]] = {
     "date": ("d.dated_at", False),
     "-date": ("d.dated_at", True),
-    "amount": (f"coalesce(d.amount_cents, {_MAX_KEY})", False),
-    "-amount": (f"coalesce(d.amount_cents, {_MIN_KEY})", True),
+    "amount": (_AMOUNT, False),
+    "-amount": (_AMOUNT, True),
 }
 
 # A unary + keeps the planner from walking a group column's own index (every transaction, in name order) when a
@@ -169,13 +207,22 @@ class RetiredIndex(Exception):
     """The file was replaced by a rebuilt generation after this connection opened it."""
 
 
-def match_expression(text: str) -> str | None:
-    """Each word of `text` as a quoted FTS5 prefix term, all required; None when `text` has no words."""
+def match_expression(text: str, words: Callable[[str], list[str] | None] | None = None) -> str | None:
+    """Each word of `text` as a quoted FTS5 prefix term, all required; None when `text` has no words. `words`, when
+    given, lists the indexed words a prefix stands for (None: too many to list), so that the prefix becomes their
+    alternatives: FTS5 gathers every match of a prefix term before the first one, but reads alternatives lazily."""
     terms = search_terms(text)
     if not terms:
         return None
-    # Words hold only letters and digits, so quoting is enough: nothing typed becomes an operator.
-    return " ".join(f'"{term}"*' for term in terms)
+    parts = []
+    for term in terms:
+        # Words hold only letters and digits, so quoting is enough: nothing typed becomes an operator.
+        listed = words(term) if words is not None and term.isascii() else None
+        if listed:
+            parts.append("(" + " OR ".join(f'"{word}"' for word in listed) + ")")
+        else:
+            parts.append(f'"{term}"*')
+    return " AND ".join(parts)
 
 
 def _cents(amount: Decimal | None) -> int | None:
@@ -207,6 +254,31 @@ def _row_values(document: SearchDocument, touched: int) -> tuple[Any, ...]:
     )
 
 
+def _tally_row(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The tally row (embedded_totals.TALLY_COLUMNS) of a document row's values (see _row_values)."""
+    return (values[1], values[3], values[6], values[15], values[10], values[11], values[16], values[17])
+
+
+_WIDEN_SPAN = (
+    "INSERT INTO spans (month, low, high) VALUES (?, ?, ?) "
+    "ON CONFLICT (month) DO UPDATE SET low = min(low, excluded.low), high = max(high, excluded.high)"
+)
+
+
+def _spans(rows: list[tuple[int, str]]) -> list[tuple[str, int, int]]:
+    """(month, first row, last row) of (rowid, dated_at) pairs."""
+    spans: dict[str, list[int]] = {}
+    for rowid, dated_at in rows:
+        span = spans.setdefault(dated_at[:7], [rowid, rowid])
+        span[0], span[1] = min(span[0], rowid), max(span[1], rowid)
+    return [(month, low, high) for month, (low, high) in spans.items()]
+
+
+def _transaction_names(rows: list[tuple[Any, ...]]) -> list[tuple[str]]:
+    """The names of the current transactions among tally rows, once each, as `names` rows."""
+    return [(name,) for name in {row[4] for row in rows if row[0] == TRANSACTION and row[1] and row[4]}]
+
+
 def _record(document: SearchDocument) -> str:
     return json.dumps(document.to_record(), separators=(",", ":"))
 
@@ -235,16 +307,15 @@ def _document(record: str, current: int) -> SearchDocument:
 # keeps the plans the same at every size (a filter's own index, the sort's index when nothing narrows).
 _SHAPE: dict[str, tuple[str, ...]] = {
     "sqlite_autoindex_documents_1": ("1",),
-    "documents_by_date": ("N/2", "20", "1"),
-    "documents_by_other_kind": ("N/100", "N/100", "5", "1"),
-    "documents_by_amount_up": ("N/2", "20", "1"),
-    "documents_by_amount_down": ("N/2", "20", "1"),
-    "documents_by_entity_totals": ("500", "400", "3", "1", "1", "1", "1", "1", "1"),
+    "documents_by_date": ("N/2", "20"),
+    "documents_by_other_kind": ("N/100", "N/100", "5"),
+    "documents_by_amount": ("N/2", "20"),
+    "documents_by_entity_date": ("500", "400", "3"),
     "documents_by_filing": ("60", "30"),
-    "documents_by_name": ("N/3", "N/4", "10"),
+    "documents_by_entity_name": ("2", "1"),
     "documents_by_employer_date": ("2000", "1500", "3", "1"),
-    "documents_by_city_date": ("N/100", "N/150", "10", "1"),
-    "documents_by_zip_date": ("N/300", "N/400", "5", "1"),
+    "documents_by_city_date": ("N/100", "N/150", "10"),
+    "documents_by_zip_date": ("N/300", "N/400", "5"),
 }
 
 
@@ -277,15 +348,17 @@ def _next_day(day: date) -> str:
     return (day + timedelta(days=1)).isoformat()
 
 
-def _filters(query: SearchQuery) -> tuple[list[str], list[Any]]:
-    """The WHERE conditions (on `documents d`) and their parameters for every filter of `query`."""
+def _filters(query: SearchQuery, unindexed: frozenset[str] = frozenset()) -> tuple[list[str], list[Any]]:
+    """The WHERE conditions (on `documents d`) and their parameters for every filter of `query`; the columns in
+    `unindexed` written so that the planner does not read their index (a unary +)."""
     where: list[str] = []
     parameters: list[Any] = []
 
     def one_of(column: str, values: Iterable[Any]) -> None:
         values = list(values)
         if values:
-            where.append(f"{column} IN ({', '.join('?' * len(values))})")
+            written = f"+{column}" if column in unindexed else column
+            where.append(f"{written} IN ({', '.join('?' * len(values))})")
             parameters.extend(values)
 
     if not query.include_history:
@@ -324,6 +397,26 @@ def _filters(query: SearchQuery) -> tuple[list[str], list[Any]]:
     return where, parameters
 
 
+def _within_span(query: SearchQuery, where: list[str], parameters: list[Any]) -> None:
+    """With dates asked for, bound a text search to the rows of those months (`spans`), so that the full-text index
+    skips the words' other matches instead of reading each one (rows are written about in date order)."""
+    first: str | None = None
+    last: str | None = None
+    for cycle in query.election_cycles:
+        start, end = election_cycle_bounds(cycle)
+        first = min(first or "9999", start.isoformat()[:7])
+        last = max(last or "", end.isoformat()[:7])
+    if query.date_from is not None:
+        first = max(first or "", query.date_from.isoformat()[:7])
+    if query.date_to is not None:
+        last = min(last or "9999", query.date_to.isoformat()[:7])
+    if first is None and last is None:
+        return
+    months = "FROM spans WHERE month >= ? AND month <= ?"
+    where.append(f"documents_text.rowid BETWEEN (SELECT min(low) {months}) AND (SELECT max(high) {months})")
+    parameters += [first or "", last or "9999"] * 2
+
+
 @dataclass(frozen=True)
 class PageStatement:
     """The SQL of one page of a search, and the FROM and WHERE its count shares."""
@@ -335,19 +428,40 @@ class PageStatement:
     filter_parameters: list[Any]
 
 
-def page_statement(query: SearchQuery, broad: bool = False) -> PageStatement | None:
+def page_statement(
+    query: SearchQuery,
+    broad: bool = False,
+    unindexed: frozenset[str] = frozenset(),
+    expression: str | None = None,
+) -> PageStatement | None:
     """One page (`limit` + 1 rows of id, rowid, current, sort key) of `query`; None when its text has no words.
     `broad`: the search matches too many documents to rank (see RANK_CAP), so relevance lists them newest-indexed
-    first, in the order the full-text index reads them."""
-    where, parameters = _filters(query)
+    first, in the order the full-text index reads them. `unindexed`: filter columns whose index the page must not
+    read (see EmbeddedIndex._large_groups); its count still does. `expression`: the text as a MATCH expression,
+    when already made (see match_expression)."""
+    statement = _page_statement(query, broad, unindexed, expression)
+    if statement is None or not unindexed:
+        return statement
+    counted = _page_statement(query, broad, frozenset(), expression)
+    if counted is None:
+        return statement
+    return dataclasses.replace(statement, condition=counted.condition, filter_parameters=counted.filter_parameters)
+
+
+def _page_statement(
+    query: SearchQuery, broad: bool, unindexed: frozenset[str], expression: str | None
+) -> PageStatement | None:
+    where, parameters = _filters(query, unindexed)
     source = "documents d"
-    expression = match_expression(query.text) if query.text is not None else None
+    if expression is None and query.text is not None:
+        expression = match_expression(query.text)
     if query.text is not None:
         if expression is None:
             return None
         source = "documents_text CROSS JOIN documents d ON d.rowid = documents_text.rowid"
         where.insert(0, "documents_text MATCH ?")
         parameters.insert(0, expression)
+        _within_span(query, where, parameters)
     if query.sort == "relevance" and expression is not None and broad:
         key, descending = "documents_text.rowid", True
     elif query.sort == "relevance" and expression is not None:
@@ -355,17 +469,19 @@ def page_statement(query: SearchQuery, broad: bool = False) -> PageStatement | N
     else:
         key, descending = _ORDERS["-date" if query.sort == "relevance" else query.sort]
     if query.sort in ("amount", "-amount"):
-        # The amount bounds again on the sort key itself, so that its index is read from the first one on.
+        # The amount bounds again on the indexed amount itself, so that its index is read from the first one on.
         if query.amount_min is not None:
-            where.append(f"{key} >= ?")
+            where.append(f"{_AMOUNT} >= ?")
             parameters.append(math.ceil(query.amount_min * 100))
         if query.amount_max is not None:
-            where.append(f"{key} <= ?")
+            where.append(f"{_AMOUNT} <= ?")
             parameters.append(math.floor(query.amount_max * 100))
     condition = " AND ".join(where) or "1"
+    if query.sort == "amount":
+        return _amount_up_statement(query, source, where, parameters, condition)
     comparison, direction = ("<", "DESC") if descending else (">", "ASC")
     page_where, page_parameters = list(where), list(parameters)
-    order = f"{key} {direction}, d.id {direction}"
+    order = f"{key} {direction}, d.rowid {direction}"
     if key == "documents_text.rowid":
         # Unique, and the full-text index's own order: it stops after one page instead of sorting every match.
         order = f"{key} {direction}"
@@ -374,14 +490,52 @@ def page_statement(query: SearchQuery, broad: bool = False) -> PageStatement | N
             page_parameters.append(decode_cursor(query.after, query.sort)[0])
     elif query.after:
         last_key, last_id = decode_cursor(query.after, query.sort)
-        # The first comparison repeats the second's bound so that it reads as a range an index can start from.
-        page_where.append(f"{key} {comparison}= ? AND ({key} {comparison} ? OR ({key} = ? AND d.id {comparison} ?))")
+        page_where.append(_after(key, comparison))
         page_parameters += [last_key, last_key, last_key, last_id]
     sql = (
         f"SELECT d.id, d.rowid, d.current, {key} FROM {source} WHERE {' AND '.join(page_where) or '1'} "  # noqa: S608 - fixed SQL, values are bound
         f"ORDER BY {order} LIMIT ?"
     )
     return PageStatement(sql, [*page_parameters, query.limit + 1], source, condition, parameters)
+
+
+def _after(key: str, comparison: str) -> str:
+    """The keyset condition after a cursor's (key, document id): the first comparison repeats the second's bound so
+    that it reads as a range an index can start from; ties go in row order (each sort's index ends with the row),
+    the cursor's document naming the row."""
+    row = "(SELECT rowid FROM documents WHERE id = ?)"
+    return f"{key} {comparison}= ? AND ({key} {comparison} ? OR ({key} = ? AND d.rowid {comparison} {row}))"
+
+
+def _amount_up_statement(
+    query: SearchQuery, source: str, where: list[str], parameters: list[Any], condition: str
+) -> PageStatement:
+    """Smallest amount first, documents without one last, from the one amount index (where those come first):
+    a page of the amounts, then as many of the rest as the page still holds, in row order. Their cursor key is the
+    largest one, as the order places them."""
+    last_key, last_id = decode_cursor(query.after, query.sort) if query.after else (None, None)
+    limit = query.limit + 1
+    amounts_where, amounts_parameters = [*where, f"{_AMOUNT} > {_MIN_KEY}"], list(parameters)
+    rest_where, rest_parameters = [*where, f"{_AMOUNT} = {_MIN_KEY}"], list(parameters)
+    amounts_limit = limit
+    if last_key == _MAX_KEY:
+        amounts_limit = 0
+        rest_where.append("d.rowid > (SELECT rowid FROM documents WHERE id = ?)")
+        rest_parameters.append(last_id)
+    elif query.after:
+        amounts_where.append(_after(_AMOUNT, ">"))
+        amounts_parameters += [last_key, last_key, last_key, last_id]
+    columns = "d.id, d.rowid AS row, d.current"
+    sql = (
+        "SELECT id, row, current, key FROM ("  # noqa: S608 - fixed SQL, values are bound
+        f"SELECT * FROM (SELECT 0 AS part, {columns}, {_AMOUNT} AS key FROM {source} "
+        f"WHERE {' AND '.join(amounts_where)} ORDER BY {_AMOUNT}, d.rowid LIMIT ?) "
+        f"UNION ALL SELECT * FROM (SELECT 1 AS part, {columns}, {_MAX_KEY} AS key FROM {source} "
+        f"WHERE {' AND '.join(rest_where)} ORDER BY d.rowid LIMIT ?)"
+        ") ORDER BY part, key, row LIMIT ?"
+    )
+    statement_parameters = [*amounts_parameters, amounts_limit, *rest_parameters, limit, limit]
+    return PageStatement(sql, statement_parameters, source, condition, parameters)
 
 
 class EmbeddedIndex:
@@ -394,6 +548,7 @@ class EmbeddedIndex:
         self._schema_lock = threading.Lock()
         self._pool_lock = threading.Lock()
         self._idle: dict[Path, list[sqlite3.Connection]] = {}
+        self._lexicon_words: dict[tuple[str, int, int], set[str]] = {}
 
     # -- generations -------------------------------------------------------------------------------------
 
@@ -437,12 +592,16 @@ class EmbeddedIndex:
             ).fetchone()[0]
             if stored is not None and stored > amendment:
                 return 0
-            connection.execute(
-                "UPDATE documents SET current = 0, touched = ? "
-                "WHERE filing_id = ? AND amendment < ? AND current = 1 AND kind = 'transaction'",
+            retired = connection.execute(
+                "UPDATE documents SET current = 0, touched = ? "  # noqa: S608 - fixed column names
+                "WHERE filing_id = ? AND amendment < ? AND current = 1 AND kind = 'transaction' "
+                f"RETURNING {TALLY_COLUMNS}",
                 (touched, filing_id, amendment),
-            )
-            return self._write_many(connection, batch, touched)
+            ).fetchall()
+            tally = Tally()
+            # RETURNING gives the rows as updated: they counted while current.
+            tally.add(((kind, 1, *rest) for kind, _current, *rest in retired), sign=-1)
+            return self._write_many(connection, batch, touched, tally)
 
         return self._writing(replace)
 
@@ -464,13 +623,36 @@ class EmbeddedIndex:
                     continue
                 except BaseException:
                     connection.execute("ROLLBACK")
+                    self._lexicon_words.clear()  # the words it wrote are gone again
                     raise
                 if touched % OPTIMIZE_EVERY == 0:
                     _optimize(connection)
                 return result
 
-    def _write_many(self, connection: sqlite3.Connection, documents: Iterable[SearchDocument], touched: int) -> int:
-        """Store documents (each unless a newer version of it is stored) in statements of WRITE_CHUNK rows."""
+    def _add_words(self, connection: sqlite3.Connection, texts: list[tuple[Any, ...]]) -> None:
+        """Write the words of `texts` not yet in the file's lexicon (as far as this process wrote it) as one row."""
+        path = connection.execute("PRAGMA database_list").fetchone()[2]
+        stat = os.stat(path)
+        file = (path, stat.st_dev, stat.st_ino)  # a file made anew at the same path starts with no words known
+        with self._pool_lock:
+            known = self._lexicon_words.setdefault(file, set())
+            if len(known) > LEXICON_CACHE:
+                known.clear()
+            new = set(" ".join(text for values in texts for text in values[1:]).split()) - known
+            known |= new
+        if new:
+            connection.execute("INSERT INTO lexicon (words) VALUES (?)", (" ".join(sorted(new)),))
+
+    def _write_many(
+        self,
+        connection: sqlite3.Connection,
+        documents: Iterable[SearchDocument],
+        touched: int,
+        tally: Tally | None = None,
+    ) -> int:
+        """Store documents (each unless a newer version of it is stored) in statements of WRITE_CHUNK rows, and
+        bring the kept totals (with `tally`'s changes so far) in step."""
+        tally = tally or Tally()
         stored = 0
         iterator = iter(documents)
         while chunk := list(islice(iterator, WRITE_CHUNK)):
@@ -481,9 +663,11 @@ class EmbeddedIndex:
                     latest[document.id] = document
             marks = ", ".join("?" * len(latest))
             existing = {
-                row[0]: (row[1], row[2])
+                row[0]: (row[1], row[2], row[3:])
                 for row in connection.execute(
-                    f"SELECT id, rowid, version FROM documents WHERE id IN ({marks})",  # noqa: S608 - only marks
+                    # Named: with a few hundred ids the planner could otherwise judge a small table worth scanning.
+                    f"SELECT id, rowid, version, {TALLY_COLUMNS} FROM documents "  # noqa: S608 - only marks
+                    f"INDEXED BY sqlite_autoindex_documents_1 WHERE id IN ({marks})",
                     list(latest),
                 )
             }
@@ -494,17 +678,30 @@ class EmbeddedIndex:
                     inserts.append(document)
                 elif found[1] <= document.version:
                     updates.append((document, found[0]))
+                    tally.add([found[2]], sign=-1)
             next_rowid = connection.execute("SELECT coalesce(max(rowid), 0) + 1 FROM documents").fetchone()[0]
             placed = [(document, next_rowid + offset) for offset, document in enumerate(inserts)]
-            connection.executemany(_INSERT, [(rowid, *_row_values(document, touched)) for document, rowid in placed])
+            inserted = [(rowid, *_row_values(document, touched)) for document, rowid in placed]
+            changed = [(*_row_values(document, touched), rowid) for document, rowid in updates]
+            tally.add(_tally_row(row[1:]) for row in inserted)
+            tally.add(_tally_row(row) for row in changed)
+            connection.executemany(
+                _WIDEN_SPAN, _spans([(row[0], row[17]) for row in inserted] + [(row[-1], row[16]) for row in changed])
+            )
+            connection.executemany(
+                "INSERT OR IGNORE INTO names (name) VALUES (?)",
+                _transaction_names([_tally_row(row[1:]) for row in inserted] + [_tally_row(row) for row in changed]),
+            )
+            connection.executemany(_INSERT, inserted)
             connection.executemany(_INSERT_RECORD, [(rowid, _record(document)) for document, rowid in placed])
-            connection.executemany(_UPDATE, [(*_row_values(document, touched), rowid) for document, rowid in updates])
+            connection.executemany(_UPDATE, changed)
             connection.executemany(_UPDATE_RECORD, [(_record(document), rowid) for document, rowid in updates])
             connection.executemany("DELETE FROM documents_text WHERE rowid = ?", [(rowid,) for _d, rowid in updates])
-            connection.executemany(
-                _INSERT_TEXT, [_text_values(document, rowid) for document, rowid in placed + updates]
-            )
+            texts = [_text_values(document, rowid) for document, rowid in placed + updates]
+            connection.executemany(_INSERT_TEXT, texts)
+            self._add_words(connection, texts)
             stored += len(placed) + len(updates)
+        tally.apply(connection)
         return stored
 
     # -- reading -----------------------------------------------------------------------------------------
@@ -538,7 +735,10 @@ class EmbeddedIndex:
             page = dataclasses.replace(page, after=results.next_cursor)
 
     def _search(self, connection: sqlite3.Connection, query: SearchQuery, counted: bool) -> SearchResults:
-        statement = page_statement(query)
+        expression = None
+        if query.text is not None:
+            expression = match_expression(query.text, lambda prefix: self._words(connection, prefix))
+        statement = page_statement(query, unindexed=self._large_groups(connection, query), expression=expression)
         if statement is None:
             return SearchResults(documents=[], count=0)
         capped: tuple[int, bool] | None = None
@@ -552,7 +752,7 @@ class EmbeddedIndex:
                     connection, statement.source, statement.condition, statement.filter_parameters, False, RANK_CAP
                 )
                 broad = not capped[1]
-            statement = page_statement(query, broad) or statement
+            statement = page_statement(query, broad, expression=expression) or statement
         rows = connection.execute(statement.sql, statement.parameters).fetchall()
         more = len(rows) > query.limit
         rows = rows[: query.limit]
@@ -571,6 +771,50 @@ class EmbeddedIndex:
             count_exact=exact,
             next_cursor=next_cursor,
         )
+
+    @staticmethod
+    def _words(connection: sqlite3.Connection, prefix: str) -> list[str] | None:
+        """The indexed words starting with `prefix` (from `lexicon`), or None when there are more than WORDS_LISTED
+        or none (the prefix term then stands as it is)."""
+        rows = connection.execute(
+            "SELECT term FROM lexicon_words WHERE term >= ? AND term <= ? LIMIT ?",
+            (prefix, prefix + "\U0010ffff", WORDS_LISTED + 1),
+        ).fetchall()
+        return [row[0] for row in rows] if 0 < len(rows) <= WORDS_LISTED else None
+
+    @staticmethod
+    def _large_groups(connection: sqlite3.Connection, query: SearchQuery) -> frozenset[str]:
+        """For a page by amount without words: the filter columns to leave unread when every filter with an index
+        of its own matches many rows (a large committee, a common employer). Reading the amount index in order
+        and checking the filters then finds a page after about (page / share of the rows) rows, where the filters'
+        own indexes would yield every row of the groups to sort; for small groups those are the better read. The
+        bound between the two is the geometric mean of a page and the table, where both cost the same."""
+        if query.sort not in ("amount", "-amount") or query.text is not None:
+            return frozenset()
+        filters = [
+            (column, index, values)
+            for column, index, values in (
+                ("d.entity_id", "documents_by_entity_date", list(query.entity_ids)),
+                ("d.employer", "documents_by_employer_date", list(query.employers)),
+                ("d.city", "documents_by_city_date", list(query.cities)),
+                ("d.zip5", "documents_by_zip_date", sorted({zip5(value) for value in query.zip_codes})),
+            )
+            if values
+        ]
+        if not filters:
+            return frozenset()
+        rows = connection.execute("SELECT coalesce(max(rowid), 0) FROM documents").fetchone()[0]
+        bound = max(LARGE_GROUP_MIN, math.isqrt(rows * (query.limit + 1)))
+        current = "" if query.include_history else " AND current = 1"
+        for column, index, values in filters:
+            found = connection.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM documents INDEXED BY {index} "  # noqa: S608 - fixed names
+                f"WHERE {column[2:]} IN ({', '.join('?' * len(values))}){current} LIMIT ?)",
+                (*values, bound),
+            ).fetchone()[0]
+            if found < bound:
+                return frozenset()
+        return frozenset(column for column, _index, _values in filters)
 
     @staticmethod
     def _documents(connection: sqlite3.Connection, rows: list[Any]) -> list[SearchDocument]:
@@ -607,9 +851,15 @@ class EmbeddedIndex:
     def aggregate(self, query: SearchQuery, by: str, top: int) -> Aggregate:
         if by not in GROUPINGS:
             raise ValueError(f"cannot group by {by!r}")
-        expression = match_expression(query.text) if query.text is not None else None
-        if query.text is not None and expression is None:
-            return Aggregate(by=by)
+        with self._connection() as connection:
+            return self._aggregate(connection, query, by, top)
+
+    def _aggregate(self, connection: sqlite3.Connection, query: SearchQuery, by: str, top: int) -> Aggregate:
+        expression = None
+        if query.text is not None:
+            expression = match_expression(query.text, lambda prefix: self._words(connection, prefix))
+            if expression is None:
+                return Aggregate(by=by)
         where, parameters = _filters(query)
         where += ["d.kind = ?", "d.amount_cents IS NOT NULL"]
         parameters.append(TRANSACTION)
@@ -618,25 +868,31 @@ class EmbeddedIndex:
             source = "documents_text CROSS JOIN documents d ON d.rowid = documents_text.rowid"
             where.insert(0, "documents_text MATCH ?")
             parameters.insert(0, expression)
+            _within_span(query, where, parameters)
         group = _GROUP_COLUMNS[by]
         where.append(f"{group} IS NOT NULL")
-        with self._connection() as connection:
+        kept = kept_scope(query, by)
+        if kept is not None:
+            # A filer's or a ZIP code's own totals, kept as documents are written: its groups, not its rows.
+            scope, values = kept
+            rows = connection.execute(read_sql(len(values)), (scope, by, *values, top)).fetchall()
+        else:
             rows = connection.execute(
                 f"SELECT {group} AS bucket, sum(d.amount_cents) AS total, count(*) FROM {source} "  # noqa: S608
                 f"WHERE {' AND '.join(where)} GROUP BY bucket ORDER BY total DESC, bucket LIMIT ?",
                 (*parameters, top),
             ).fetchall()
-            buckets = []
-            for key, total, count in rows:
-                label = None
-                if by == "entity":
-                    found = connection.execute(
-                        "SELECT json_extract(r.record, '$.entity_name') FROM documents d "
-                        "JOIN records r ON r.rowid = d.rowid WHERE d.entity_id = ? LIMIT 1",
-                        (key,),
-                    ).fetchone()
-                    label = found[0] if found else None
-                buckets.append(Bucket(key=key, total=Decimal(total).scaleb(-2), count=count, label=label))
+        buckets = []
+        for key, total, count in rows:
+            label = None
+            if by == "entity":
+                found = connection.execute(
+                    "SELECT json_extract(r.record, '$.entity_name') FROM documents d "
+                    "JOIN records r ON r.rowid = d.rowid WHERE d.entity_id = ? LIMIT 1",
+                    (key,),
+                ).fetchone()
+                label = found[0] if found else None
+            buckets.append(Bucket(key=key, total=Decimal(total).scaleb(-2), count=count, label=label))
         return Aggregate(by=by, buckets=buckets)
 
     def suggest(self, prefix: str, limit: int) -> list[Suggestion]:
@@ -646,22 +902,36 @@ class EmbeddedIndex:
         bounds = (start, start + "\U0010ffff")
         with self._connection() as connection:
             entities = connection.execute(
-                "SELECT name, entity_id FROM documents WHERE kind = ? AND current = 1 AND name >= ? AND name < ? "
-                "ORDER BY name, entity_id LIMIT ?",
-                (ENTITY, *bounds, limit),
+                f"SELECT name, entity_id FROM documents WHERE kind = '{ENTITY}' AND current = 1 "  # noqa: S608 - a constant
+                "AND name >= ? AND name < ? ORDER BY name, entity_id LIMIT ?",
+                (*bounds, limit),
             ).fetchall()
             found = [Suggestion(text=name, kind=ENTITY, entity_id=entity_id) for name, entity_id in entities]
-            if len(found) < limit:
-                seen = {suggestion.text.casefold() for suggestion in found}
-                others = connection.execute(
-                    "SELECT name FROM documents WHERE kind = ? AND current = 1 AND name >= ? AND name < ? "
-                    "GROUP BY name ORDER BY name LIMIT ?",
-                    (TRANSACTION, *bounds, limit + len(found)),
-                ).fetchall()
-                for (name,) in others:
-                    if name.casefold() not in seen and len(found) < limit:
-                        found.append(Suggestion(text=name, kind=TRANSACTION))
+            seen = {suggestion.text.casefold() for suggestion in found}
+            names = connection.execute("SELECT name FROM names WHERE name >= ? AND name < ? ORDER BY name", bounds)
+            for (name,) in names:
+                if len(found) >= limit:
+                    break
+                if name.casefold() not in seen and self._in_current_transaction(connection, name):
+                    found.append(Suggestion(text=name, kind=TRANSACTION))
         return found
+
+    @staticmethod
+    def _in_current_transaction(connection: sqlite3.Connection, name: str) -> bool:
+        """Whether a current transaction names `name` (a name stays in `names` once written, also when only
+        transactions of earlier filing versions hold it); looked up by its whole words, which the index reads lazily."""
+        terms = search_terms(name)
+        if not terms:
+            return False
+        expression = " AND ".join(f'"{term}"' for term in terms)
+        return (
+            connection.execute(
+                "SELECT 1 FROM documents_text CROSS JOIN documents d ON d.rowid = documents_text.rowid "  # noqa: S608 - a constant
+                f"WHERE documents_text MATCH ? AND d.name = ? AND d.kind = '{TRANSACTION}' AND d.current = 1 LIMIT 1",
+                (expression, name),
+            ).fetchone()
+            is not None
+        )
 
     # -- connections -------------------------------------------------------------------------------------
 
@@ -714,6 +984,7 @@ class EmbeddedIndex:
         connection.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_seconds * 1000)}")
         connection.execute("PRAGMA synchronous = NORMAL")
         connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         connection.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
         self._ensure_schema(connection, file)
         return connection
@@ -725,13 +996,16 @@ class EmbeddedIndex:
             if file in self._ready:
                 return
             names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            layout = connection.execute("PRAGMA user_version").fetchone()[0]
             # Readers only look: a gateway starting while the worker writes must not queue for the write lock.
-            if "documents" in names and "records" not in names:
+            if "documents" in names and layout != LAYOUT:
                 raise RuntimeError(
                     f"{file} is a search index of an earlier layout: delete it, then fill a new one with "
                     "`cars-search reindex`"
                 )
-            if not {"documents", "records", "documents_text", "meta"} <= names:
+            if not {"documents", "records", "documents_text", "meta", "totals", "names", "spans", "lexicon"} <= names:
+                if not names:
+                    connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
                 connection.execute("PRAGMA journal_mode = WAL")
                 connection.execute("BEGIN IMMEDIATE")
                 for statement in _SCHEMA:

@@ -1,3 +1,4 @@
+import dataclasses
 import sqlite3
 from datetime import UTC, date, datetime
 
@@ -136,7 +137,6 @@ def test_beyond_the_count_cap_the_count_is_a_flagged_lower_bound_unless_exact(in
         SearchQuery(sort="date"),
         SearchQuery(kinds=("transaction",), sort="-date"),
         SearchQuery(sort="-amount", after=encode_cursor("-amount", 50000, "transaction:x:0:schedule_a:1")),
-        SearchQuery(sort="amount"),
         SearchQuery(entity_ids=("1400001",)),
         SearchQuery(date_from=date(2026, 1, 1), sort="date"),
     ],
@@ -146,8 +146,28 @@ def test_filtered_and_sorted_pages_are_read_in_order_from_an_index(index, query)
     statement = embedded_index.page_statement(query)
     with sqlite3.connect(index.path) as connection:
         plan = [row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {statement.sql}", statement.parameters)]
-    assert len(plan) == 1
+    # The page itself is one index range read in order; a cursor's row is found by its own lookup.
     assert "USING INDEX" in plan[0] or "USING COVERING INDEX" in plan[0]
+    assert not [step for step in plan if "TEMP B-TREE" in step]
+    assert all(step.startswith(("SCALAR SUBQUERY", "SEARCH documents USING COVERING INDEX")) for step in plan[1:])
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        None,
+        encode_cursor("amount", 50000, "transaction:x:0:schedule_a:1"),
+        encode_cursor("amount", embedded_index._MAX_KEY, "filing:x"),
+    ],
+)
+def test_smallest_amounts_first_read_the_amounts_then_the_rest_from_the_one_amount_index(index, after):
+    index.count()
+    statement = embedded_index.page_statement(SearchQuery(sort="amount", after=after))
+    with sqlite3.connect(index.path) as connection:
+        plan = [row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {statement.sql}", statement.parameters)]
+    reads = [step for step in plan if step.split()[:2] in (["SEARCH", "d"], ["SCAN", "d"])]
+    assert len(reads) == 2
+    assert all("USING INDEX documents_by_amount" in step for step in reads)
 
 
 def test_a_rebuild_serves_the_old_generation_until_it_switches(tmp_path, entity_registered):
@@ -267,6 +287,18 @@ def test_an_index_file_of_the_earlier_layout_is_refused_with_what_to_do(tmp_path
         EmbeddedIndex(tmp_path / "old.db").count()
 
 
+def test_an_index_file_of_the_previous_layout_version_is_refused_and_the_current_one_opens(tmp_path, entity_registered):
+    current = EmbeddedIndex(tmp_path / "current.db")
+    current.upsert(entity_document(entity_registered()["payload"]))
+    assert EmbeddedIndex(tmp_path / "current.db").count() == 1
+    with sqlite3.connect(tmp_path / "previous.db") as connection:
+        connection.execute("CREATE TABLE documents (rowid INTEGER PRIMARY KEY, id TEXT)")
+        connection.execute("CREATE TABLE records (rowid INTEGER PRIMARY KEY, record TEXT NOT NULL)")
+        connection.execute(f"PRAGMA user_version = {embedded_index.LAYOUT - 1}")
+    with pytest.raises(RuntimeError, match="delete it"):
+        EmbeddedIndex(tmp_path / "previous.db").count()
+
+
 def test_connections_wait_open_between_operations_and_follow_a_rebuild(tmp_path, entity_registered):
     serving = EmbeddedIndex(tmp_path / "search-index.db")
     serving.upsert(entity_document(entity_registered()["payload"]))
@@ -279,20 +311,13 @@ def test_connections_wait_open_between_operations_and_follow_a_rebuild(tmp_path,
     assert list(serving._idle) == [rebuild.target]
 
 
-def test_totals_of_one_filer_read_only_its_index_and_rare_kinds_their_own(index):
+def test_rare_kinds_are_read_from_their_own_index(index):
     index.count()
-    where, parameters = embedded_index._filters(SearchQuery(entity_ids=("1400001",)))
-    sql = (
-        "SELECT substr(d.dated_at, 1, 7) AS bucket, sum(d.amount_cents), count(*) FROM documents d "  # noqa: S608 - conditions built by the module
-        f"WHERE {' AND '.join(where)} AND d.kind = 'transaction' AND d.amount_cents IS NOT NULL GROUP BY bucket"
-    )
     statement = embedded_index.page_statement(SearchQuery(kinds=("entity", "filing"), sort="-date"))
     with sqlite3.connect(index.path) as connection:
-        totals = " ".join(row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", parameters))
         kinds = " ".join(
             row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {statement.sql}", statement.parameters)
         )
-    assert "COVERING INDEX documents_by_entity_totals" in totals
     assert "documents_by_other_kind" in kinds
 
 
@@ -302,3 +327,160 @@ def test_a_search_with_text_reads_the_full_text_matches_first(index, entity_regi
     with sqlite3.connect(index.path) as connection:
         plan = [row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {statement.sql}", statement.parameters)]
     assert plan[0].startswith("SCAN documents_text VIRTUAL TABLE")
+
+
+def test_typeahead_leaves_out_names_only_earlier_filing_versions_hold(index, filing_accepted):
+    def version(amendment, name):
+        envelope = filing_accepted(amendment=amendment)["payload"]
+        line = {"date": "2026-02-01", "contributor_name": name, "amount": "100.00"}
+        return [filing_document(envelope), transaction_document(envelope, "schedule_a", "Schedule A", 1, line)]
+
+    index.replace_filing("b2e1d2ef-1c4b-4a8f-9b51-4a6c7d2e3f40", 0, version(0, "Jane Dow"))
+    assert [s.text for s in index.suggest("jane", 5)] == ["Jane Dow"]
+    index.replace_filing("b2e1d2ef-1c4b-4a8f-9b51-4a6c7d2e3f40", 1, version(1, "Jane Doe"))
+    assert [s.text for s in index.suggest("jane", 5)] == ["Jane Doe"]
+
+
+def test_a_text_search_within_dates_finds_rows_written_out_of_date_order(index, filing_accepted):
+    line = {"contributor_name": "Ann Lee", "amount": "5"}
+
+    def version(filing_id, amendment, days):
+        envelope = filing_accepted(filing_id=filing_id, amendment=amendment)["payload"]
+        return [filing_document(envelope)] + [
+            transaction_document(envelope, "schedule_a", "Schedule A", number, {**line, "date": day})
+            for number, day in enumerate(days, start=1)
+        ]
+
+    index.replace_filing("f-2024", 0, version("f-2024", 0, ["2024-03-01", "2024-05-02"]))
+    index.replace_filing("f-2023", 0, version("f-2023", 0, ["2023-02-01"]))
+    index.replace_filing("f-2024", 1, version("f-2024", 1, ["2023-12-31", "2024-05-02"]))  # written last, dated 2023
+    found = index.search(SearchQuery(text="lee", date_from=date(2023, 1, 1), date_to=date(2023, 12, 31)))
+    assert sorted(d.transaction_date for d in found.documents) == [date(2023, 2, 1), date(2023, 12, 31)]
+    assert index.search(SearchQuery(text="ann", election_cycles=(2024,))).count == 3
+    assert index.search(SearchQuery(text="ann", date_from=date(2025, 1, 1))).count == 0
+
+
+def test_a_text_search_within_dates_reads_only_the_rows_of_those_months(index):
+    index.count()
+    statement = embedded_index.page_statement(SearchQuery(text="lee", date_from=date(2023, 1, 1)))
+    with sqlite3.connect(index.path) as connection:
+        plan = [row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {statement.sql}", statement.parameters)]
+    assert plan[0].startswith("SCAN documents_text VIRTUAL TABLE")
+    assert [step for step in plan if step.startswith("SCALAR SUBQUERY")]
+
+
+def _committee_lines(filing_accepted, entity_id, filing_id, count):
+    envelope = filing_accepted(filing_id=filing_id, entity_id=entity_id)["payload"]
+    return [filing_document(envelope)] + [
+        transaction_document(
+            envelope,
+            "schedule_a",
+            "Schedule A",
+            number,
+            {"date": "2026-02-01", "contributor_name": f"Donor {number}", "amount": str(number % 7 * 10)},
+        )
+        for number in range(1, count + 1)
+    ]
+
+
+def test_a_page_by_amount_of_a_large_group_reads_the_amount_index_and_of_a_small_one_its_own(
+    index, filing_accepted, monkeypatch
+):
+    monkeypatch.setattr(embedded_index, "LARGE_GROUP_MIN", 5)
+    index.replace_filing("f-large", 0, _committee_lines(filing_accepted, "1400001", "f-large", 60))
+    index.replace_filing("f-small", 0, _committee_lines(filing_accepted, "1400002", "f-small", 2))
+    with index._connection() as connection:
+        large = index._large_groups(connection, SearchQuery(entity_ids=("1400001",), sort="-amount", limit=2))
+        small = index._large_groups(connection, SearchQuery(entity_ids=("1400002",), sort="-amount", limit=2))
+        both = index._large_groups(
+            connection, SearchQuery(entity_ids=("1400001",), zip_codes=("95814",), sort="amount", limit=2)
+        )
+        by_date = index._large_groups(connection, SearchQuery(entity_ids=("1400001",), sort="-date", limit=2))
+    assert (large, small, both, by_date) == (frozenset({"d.entity_id"}), frozenset(), frozenset(), frozenset())
+    statement = embedded_index.page_statement(SearchQuery(entity_ids=("1400001",), sort="-amount"), unindexed=large)
+    with sqlite3.connect(index.path) as connection:
+        plan = [row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {statement.sql}", statement.parameters)]
+    assert "documents_by_amount" in plan[0]
+    assert "+d.entity_id" not in statement.condition
+
+
+@pytest.mark.parametrize("sort", ["amount", "-amount"])
+def test_pages_by_amount_of_a_large_group_follow_one_another(index, filing_accepted, monkeypatch, sort):
+    monkeypatch.setattr(embedded_index, "LARGE_GROUP_MIN", 5)
+    index.replace_filing("f-large", 0, _committee_lines(filing_accepted, "1400001", "f-large", 60))
+    index.replace_filing("f-other", 0, _committee_lines(filing_accepted, "1400002", "f-other", 30))
+    query = SearchQuery(entity_ids=("1400001",), sort=sort, limit=7)
+    with index._connection() as connection:
+        assert index._large_groups(connection, query)
+    everything = index.search(dataclasses.replace(query, limit=100))
+    seen, cursor = [], None
+    while True:
+        page = index.search(dataclasses.replace(query, after=cursor))
+        assert page.count == everything.count == 61
+        seen += [document.id for document in page.documents]
+        if (cursor := page.next_cursor) is None:
+            break
+    assert seen == [document.id for document in everything.documents]
+    amounts = [document.amount for document in everything.documents if document.amount is not None]
+    assert amounts == sorted(amounts, reverse=sort == "-amount")
+
+
+@pytest.mark.parametrize("text", ["frie", "friends", "pe", "exa 14", "parks neigh", "zz", "1400"])
+def test_a_prefix_searched_as_the_indexed_words_it_stands_for_finds_the_same(index, entity_registered, text):
+    index.upsert_many(_friends(entity_registered, range(3)))
+    index.upsert(entity_document(entity_registered(entity_id="1400009", name="Neighbors for Parks")["payload"]))
+    index.upsert(entity_document(entity_registered(entity_id="1400010", name="Amigos de Peña")["payload"]))
+    with index._connection() as connection:
+        listed = match_expression(text, lambda prefix: index._words(connection, prefix))
+    as_words = index.search(SearchQuery(text=text, limit=100))
+    assert listed != match_expression(text) or text == "zz"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(embedded_index, "WORDS_LISTED", 0)
+        as_prefixes = index.search(SearchQuery(text=text, limit=100))
+    assert [d.id for d in as_words.documents] == [d.id for d in as_prefixes.documents]
+    assert as_words.count == as_prefixes.count
+
+
+def test_a_prefix_of_too_many_words_stays_a_prefix(index, entity_registered, monkeypatch):
+    monkeypatch.setattr(embedded_index, "WORDS_LISTED", 2)
+    index.upsert_many(_friends(entity_registered, range(3)))
+    with index._connection() as connection:
+        assert index._words(connection, "friend") == ["friends"]
+        assert index._words(connection, "1") is None
+        assert match_expression("friend 1", lambda prefix: index._words(connection, prefix)) == ('("friends") AND "1"*')
+
+
+def test_the_words_of_a_write_that_failed_are_written_again_with_the_next_one(index, entity_registered, monkeypatch):
+    document = entity_document(entity_registered(name="Quetzal Alliance")["payload"])
+    failing = dataclasses.replace(document, id="entity:1499998", entity_id="1499998")
+
+    class FailingTally(embedded_index.Tally):
+        def apply(self, connection):
+            raise ZeroDivisionError  # after the words were written, before the commit
+
+    monkeypatch.setattr(embedded_index, "Tally", FailingTally)
+    with pytest.raises(ZeroDivisionError):
+        index.upsert(failing)
+    monkeypatch.undo()
+    index.upsert(document)
+    with index._connection() as connection:
+        assert index._words(connection, "quetz") == ["quetzal"]
+    assert index.search(SearchQuery(text="quetz")).count == 1
+
+
+def test_typeahead_offers_names_with_accents_and_punctuation(index, filing_accepted):
+    envelope = filing_accepted()["payload"]
+    lines = [("Luis Peña", 1), ("Mary O'Brien-Smith", 2)]
+    index.replace_filing(
+        envelope["filing_id"],
+        0,
+        [filing_document(envelope)]
+        + [
+            transaction_document(
+                envelope, "schedule_a", "Schedule A", line, {"date": "2026-02-01", "contributor_name": name}
+            )
+            for name, line in lines
+        ],
+    )
+    assert [s.text for s in index.suggest("luis", 5)] == ["Luis Peña"]
+    assert [s.text for s in index.suggest("mary o", 5)] == ["Mary O'Brien-Smith"]
