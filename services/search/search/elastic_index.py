@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,6 +33,7 @@ from search.elastic_query import (
     suggest_body,
     supersede_body,
 )
+from search.index import FilingVersion
 
 DEFAULT_ALIAS = "cars-search"
 # Documents per bulk request and hits per page when scanning.
@@ -128,6 +129,10 @@ class ElasticIndex:
                     index=self.target, refresh=self.refresh, wait_for_completion=True, **retiring
                 )
         return stored
+
+    def replace_filings(self, versions: Sequence[FilingVersion]) -> list[int]:
+        # Each version's retiring searches what the one before wrote: they go one after the other.
+        return [self.replace_filing(version.filing_id, version.amendment, version.documents) for version in versions]
 
     def retire_superseded(self, filing_ids: Iterable[str]) -> int:
         """Mark not current, for each of these filings, the rows of versions before the newest one stored; how

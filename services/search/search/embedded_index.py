@@ -19,7 +19,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
@@ -45,6 +45,7 @@ from search.domain.query import (
 )
 from search.embedded_totals import SCHEMA as TOTALS_SCHEMA
 from search.embedded_totals import TALLY_COLUMNS, Tally, kept_scope, read_sql
+from search.index import FilingVersion
 
 log = get_logger(__name__)
 
@@ -581,29 +582,37 @@ class EmbeddedIndex:
         return self._writing(lambda connection, touched: self._write_many(connection, batch, touched))
 
     def replace_filing(self, filing_id: str, amendment: int, documents: Iterable[SearchDocument]) -> int:
-        batch = (
-            document if document.current else dataclasses.replace(document, current=True) for document in documents
+        return self.replace_filings([FilingVersion(filing_id, amendment, list(documents))])[0]
+
+    def replace_filings(self, versions: Sequence[FilingVersion]) -> list[int]:
+        # One write transaction for all: most of a filing's cost is the index pages it touches, shared by the
+        # filings written together. Each version sees those written before it (an amendment after its original).
+        return self._writing(
+            lambda connection, touched: [self._replace(connection, touched, version) for version in versions]
         )
 
-        def replace(connection: sqlite3.Connection, touched: int) -> int:
-            stored = connection.execute(
-                "SELECT max(amendment) FROM documents WHERE filing_id = ? AND kind IN ('filing', 'transaction')",
-                (filing_id,),
-            ).fetchone()[0]
-            if stored is not None and stored > amendment:
-                return 0
-            retired = connection.execute(
-                "UPDATE documents SET current = 0, touched = ? "  # noqa: S608 - fixed column names
-                "WHERE filing_id = ? AND amendment < ? AND current = 1 AND kind = 'transaction' "
-                f"RETURNING {TALLY_COLUMNS}",
-                (touched, filing_id, amendment),
-            ).fetchall()
-            tally = Tally()
-            # RETURNING gives the rows as updated: they counted while current.
-            tally.add(((kind, 1, *rest) for kind, _current, *rest in retired), sign=-1)
-            return self._write_many(connection, batch, touched, tally)
-
-        return self._writing(replace)
+    def _replace(self, connection: sqlite3.Connection, touched: int, version: FilingVersion) -> int:
+        filing_id, amendment = version.filing_id, version.amendment
+        batch = (
+            document if document.current else dataclasses.replace(document, current=True)
+            for document in version.documents
+        )
+        stored = connection.execute(
+            "SELECT max(amendment) FROM documents WHERE filing_id = ? AND kind IN ('filing', 'transaction')",
+            (filing_id,),
+        ).fetchone()[0]
+        if stored is not None and stored > amendment:
+            return 0
+        retired = connection.execute(
+            "UPDATE documents SET current = 0, touched = ? "  # noqa: S608 - fixed column names
+            "WHERE filing_id = ? AND amendment < ? AND current = 1 AND kind = 'transaction' "
+            f"RETURNING {TALLY_COLUMNS}",
+            (touched, filing_id, amendment),
+        ).fetchall()
+        tally = Tally()
+        # RETURNING gives the rows as updated: they counted while current.
+        tally.add(((kind, 1, *rest) for kind, _current, *rest in retired), sign=-1)
+        return self._write_many(connection, batch, touched, tally)
 
     def _writing(self, work: Any) -> int:
         """Run `work(connection, touched)` in one write transaction on the generation in service."""

@@ -7,7 +7,7 @@ older than the stored one changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -19,9 +19,13 @@ from search.domain.documents import ENTITY, SearchDocument, entity_document, fil
 from search.domain.query import SearchQuery, SearchResults
 from search.domain.schedules import schedule_meaning
 from search.filings_client import FilingGone, FilingsClient, PublicVersion
-from search.index import SearchIndex
+from search.index import FilingVersion, SearchIndex
 
 log = get_logger(__name__)
+
+WRITE_DOCUMENTS = 5_000
+"""Filings told of together are written together (they share the index pages a write touches) while they hold
+fewer documents than this; memory holds at most this many, or one larger filing, at a time."""
 
 
 # -- filings ------------------------------------------------------------------------------------------------
@@ -45,23 +49,36 @@ def version_documents(
 def index_version(index: SearchIndex, client: FilingsClient, filing_id: str, amendment: int) -> int:
     """Read one filing version from filings and make it the filing's current version in the index (earlier
     versions' transactions become history). How many documents were stored; 0 when a later version is there."""
+    return index.replace_filings([read_version(index, client, filing_id, amendment)])[0]
+
+
+def read_version(index: SearchIndex, client: FilingsClient, filing_id: str, amendment: int) -> FilingVersion:
+    """A filing version's documents, read in full before any is written: no index write waits on the network
+    (nor holds a lock while it does)."""
     version = client.version(filing_id, amendment)
     entity_type = _entity_type(index, client, version.envelope["entity_id"])
-    # Read in full before writing: no index write waits on the network (nor holds a lock while it does).
-    documents = list(version_documents(client, version, entity_type))
-    return index.replace_filing(filing_id, amendment, documents)
+    return FilingVersion(filing_id, amendment, list(version_documents(client, version, entity_type)))
+
+
+def index_filings(
+    session: Session, events: list[dict[str, Any]], index: SearchIndex, client: FilingsClient
+) -> list[int]:
+    """Accepted filings or amendments told of together (`filing_accepted`/`filing_amended`): each version read by
+    reference, then written together (see `WRITE_DOCUMENTS`). How many documents each stored."""
+    told = [event["payload"] for event in events]
+    versions = (read_version(index, client, payload["filing_id"], payload["amendment"]) for payload in told)
+    return _store_and_announce(session, index, versions)
 
 
 def index_filing(session: Session, event: dict[str, Any], index: SearchIndex, client: FilingsClient) -> int:
     """An accepted filing or amendment (`filing_accepted`/`filing_amended`): index that version by reference."""
-    payload = event["payload"]
-    return _index_and_announce(session, index, client, payload["filing_id"], payload["amendment"])
+    return index_filings(session, [event], index, client)[0]
 
 
 def index_legacy_batch(session: Session, event: dict[str, Any], index: SearchIndex, client: FilingsClient) -> int:
     """A batch of filings and entities imported from CAL-ACCESS (`legacy_batch_imported`): entities first (their
-    type goes on their filings' documents), then each filing version, oldest amendment first. Filings or entities
-    filings no longer knows are skipped."""
+    type goes on their filings' documents), then every filing version, oldest amendment first, in one index write.
+    Filings or entities filings no longer knows are skipped."""
     payload = event["payload"]
     stored = 0
     for entity_id in payload.get("entity_ids", []):
@@ -71,22 +88,41 @@ def index_legacy_batch(session: Session, event: dict[str, Any], index: SearchInd
             log.warning("legacy_entity_not_found", entity_id=entity_id)
             continue
         stored += _store_entity(session, index, record, version=0)
+    return stored + sum(_store_and_announce(session, index, _legacy_versions(index, client, payload)))
+
+
+def _legacy_versions(index: SearchIndex, client: FilingsClient, payload: dict[str, Any]) -> Iterator[FilingVersion]:
     for item in sorted(payload.get("filing_ids", []), key=lambda item: (item["filing_id"], item["amendment"])):
         try:
-            stored += _index_and_announce(session, index, client, item["filing_id"], item["amendment"])
+            yield read_version(index, client, item["filing_id"], item["amendment"])
         except FilingGone:
             log.warning("legacy_filing_not_found", filing_id=item["filing_id"], amendment=item["amendment"])
+
+
+def _store_and_announce(session: Session, index: SearchIndex, versions: Iterable[FilingVersion]) -> list[int]:
+    """Write the versions in order, those read one after the other together while they hold fewer than
+    `WRITE_DOCUMENTS` documents; announce each filing stored. How many documents each version stored."""
+    stored: list[int] = []
+    group: list[FilingVersion] = []
+    held = 0
+    for version in versions:
+        group.append(version)
+        held += len(version.documents)
+        if held >= WRITE_DOCUMENTS:
+            stored += _write_and_announce(session, index, group)
+            group, held = [], 0
+    if group:
+        stored += _write_and_announce(session, index, group)
     return stored
 
 
-def _index_and_announce(
-    session: Session, index: SearchIndex, client: FilingsClient, filing_id: str, amendment: int
-) -> int:
+def _write_and_announce(session: Session, index: SearchIndex, versions: list[FilingVersion]) -> list[int]:
     # The index is a separate store: writing it first means a failure rolls back the inbox record, and the
     # redelivered event rewrites the same documents (stored by id), so nothing is lost or doubled.
-    stored = index_version(index, client, filing_id, amendment)
-    if stored:
-        _announce(session, f"filing:{filing_id}", "filing")
+    stored = index.replace_filings(versions)
+    for version, count in zip(versions, stored, strict=True):
+        if count:
+            _announce(session, f"filing:{version.filing_id}", "filing")
     return stored
 
 

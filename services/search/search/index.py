@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from cars_shared.config import ELASTICSEARCH_URL, SEARCH_INDEX_PATH, var_path
 from search.domain.documents import SearchDocument
 from search.domain.query import Aggregate, SearchQuery, SearchResults, Suggestion
+
+
+@dataclass(frozen=True)
+class FilingVersion:
+    """The documents of one version of a filing (its filing document and transactions), to store together."""
+
+    filing_id: str
+    amendment: int
+    documents: list[SearchDocument]
 
 
 class SearchIndex(Protocol):
@@ -25,6 +35,10 @@ class SearchIndex(Protocol):
         """Store the documents of version `amendment` of a filing (its filing document and transactions) and mark
         every document of an earlier version of that filing not current; a version older than the stored one
         changes nothing. How many documents were stored."""
+
+    def replace_filings(self, versions: Sequence[FilingVersion]) -> list[int]:
+        """`replace_filing` for each version in turn, in one write where the engine allows (the filings the worker
+        is told of together); how many documents each stored."""
 
     def get(self, document_id: str) -> SearchDocument | None:
         """The stored document with this id, if any."""

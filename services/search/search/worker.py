@@ -49,13 +49,13 @@ class SearchWorker:
     index = PublicIndex()
     filings = PublicFilings()
 
-    @consumes("filings", "filing_accepted")
-    def on_filing_accepted(self, session: Session, event: dict[str, Any]) -> None:
-        handlers.index_filing(session, event, self.index, self.filings)
+    @consumes("filings", "filing_accepted", together=True)
+    def on_filing_accepted(self, session: Session, events: list[dict[str, Any]]) -> None:
+        handlers.index_filings(session, events, self.index, self.filings)
 
-    @consumes("filings", "filing_amended")
-    def on_filing_amended(self, session: Session, event: dict[str, Any]) -> None:
-        handlers.index_filing(session, event, self.index, self.filings)
+    @consumes("filings", "filing_amended", together=True)
+    def on_filing_amended(self, session: Session, events: list[dict[str, Any]]) -> None:
+        handlers.index_filings(session, events, self.index, self.filings)
 
     @consumes("filings", "legacy_batch_imported")
     def on_legacy_batch_imported(self, session: Session, event: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from search.domain.documents import entity_document, filing_document, transaction_document
 from search.domain.query import SORTS, BadCursor, SearchQuery
+from search.index import FilingVersion
 
 FILING = "b2e1d2ef-1c4b-4a8f-9b51-4a6c7d2e3f40"
 SCHEDULE_A = "Schedule A: monetary contributions received"
@@ -311,6 +312,32 @@ def test_indexing_the_same_version_again_changes_nothing(filed):
     filed.replace_filing(FILING, 0, [filing_document(version()), contribution(1, "Jane Doe", "500.00", "2026-02-10")])
     after = filed.search(SearchQuery(limit=100, include_history=True))
     assert ids(after) == ids(before)
+
+
+def test_filings_written_together_read_as_if_written_one_after_the_other(index):
+    other = "c3f2e3f0-2d5c-4b9a-8c62-5b7d8e3f4a51"
+    original, amended = version(), version(amendment=1)
+    second = version(filing_id=other, entity_id="1400002", entity_name="Committee Two")
+    stored = index.replace_filings(
+        [
+            FilingVersion(FILING, 0, [filing_document(original), contribution(1, "Jane Doe", "500.00", "2026-02-10")]),
+            FilingVersion(
+                other, 0, [filing_document(second), contribution(1, "Sam Roe", "90.00", "2026-03-01", second)]
+            ),
+            FilingVersion(
+                FILING, 1, [filing_document(amended), contribution(1, "Jane Doe", "750.00", "2026-02-10", amended)]
+            ),
+            FilingVersion(FILING, 0, [filing_document(original), contribution(9, "Late", "1.00", "2026-01-02")]),
+        ]
+    )
+    assert stored == [2, 2, 2, 0]
+    current = index.search(SearchQuery(kinds=("transaction",), sort="amount"))
+    assert [(d.name, d.amount, d.amendment) for d in current.documents] == [
+        ("Sam Roe", Decimal("90.00"), 0),
+        ("Jane Doe", Decimal("750.00"), 1),
+    ]
+    assert index.get(f"transaction:{FILING}:0:schedule_a:1").current is False
+    assert index.search(SearchQuery(text="late")).count == 0
 
 
 # -- aggregates --------------------------------------------------------------------------------------------------

@@ -121,6 +121,32 @@ def test_amendment_replaces_the_old_rows_and_keeps_them_as_history(database, ind
     assert index.get(f"filing:{FILING_ID}").amendment == 1
 
 
+def test_filings_told_of_together_are_written_together_within_the_document_budget(
+    database, index, filings, client, monkeypatch
+):
+    other = "c3f2e3f0-2d5c-4b9a-8c62-5b7d8e3f4a51"
+    filings.version(example("F460"), filing_id=FILING_ID)
+    filings.version(amended_460(), filing_id=FILING_ID, amendment=1, filed_at=datetime(2026, 8, 15, tzinfo=UTC))
+    filings.version(example("F460"), filing_id=other)
+    writes = []
+    write = index.replace_filings
+    monkeypatch.setattr(index, "replace_filings", lambda versions: writes.append(len(versions)) or write(versions))
+    monkeypatch.setattr(handlers, "WRITE_DOCUMENTS", 20)  # a version of the Form 460 example holds 14 or 15
+    with database.session() as session:
+        stored = handlers.index_filings(
+            session, [accepted(), accepted(amendment=1), accepted(filing_id=other)], index, client
+        )
+    assert writes == [2, 1]
+    assert stored == [15, 14, 15]
+    assert index.get(f"filing:{FILING_ID}").amendment == 1
+    assert index.search(SearchQuery(schedules=("schedule_a",), include_history=True, limit=50)).count == 7 + 4
+    assert [envelope["payload"]["document_id"] for envelope in queued(database)] == [
+        f"filing:{FILING_ID}",
+        f"filing:{FILING_ID}",
+        f"filing:{other}",
+    ]
+
+
 def test_late_original_after_its_amendment_changes_nothing_and_announces_nothing(database, index, filings, client):
     filings.version(example("F460"), filing_id=FILING_ID)
     filings.version(amended_460(), filing_id=FILING_ID, amendment=1)
