@@ -59,7 +59,10 @@ beyond it the words say little about relevance (a common name, "contribution"), 
 matches newest-indexed first, which costs one page rather than every match. The capped count tells which."""
 
 OPTIMIZE_EVERY = 1000
-"""Write transactions between refreshes of the query planner's statistics (the table's size)."""
+"""Write transactions between refreshes of the query planner's statistics (the table's size); they are refreshed
+too whenever the table has doubled since."""
+STATISTICS_MIN_ROWS = 1000
+"""The smallest table size statistics are written for."""
 
 LARGE_GROUP_MIN = 200
 """Rows of a filter below which a page by amount reads the filter's own index however large the table."""
@@ -320,10 +323,22 @@ _SHAPE: dict[str, tuple[str, ...]] = {
 }
 
 
+def _outgrew_statistics(connection: sqlite3.Connection) -> bool:
+    """Whether the documents have doubled since the planner's statistics were written: a few large writes (filings
+    written together) grow the table as much as many small ones."""
+    try:
+        stat = connection.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'documents' LIMIT 1").fetchone()
+    except sqlite3.OperationalError:  # no statistics written yet
+        stat = None
+    written_for = int(stat[0].split()[0]) if stat else STATISTICS_MIN_ROWS
+    rows = connection.execute("SELECT coalesce(max(rowid), 0) FROM documents").fetchone()[0]
+    return rows >= 2 * written_for
+
+
 def _optimize(connection: sqlite3.Connection) -> None:
     """Give the query planner the data's shape (see _SHAPE) at the table's current size; the write it followed is
     already committed, so a busy index only postpones this to a later write."""
-    rows = max(1000, connection.execute("SELECT coalesce(max(rowid), 0) FROM documents").fetchone()[0])
+    rows = max(STATISTICS_MIN_ROWS, connection.execute("SELECT coalesce(max(rowid), 0) FROM documents").fetchone()[0])
 
     def value(term: str) -> int:
         # A fixed count (rows of one committee, one filing, one employer) is at most a tenth of a small table.
@@ -634,7 +649,7 @@ class EmbeddedIndex:
                     connection.execute("ROLLBACK")
                     self._lexicon_words.clear()  # the words it wrote are gone again
                     raise
-                if touched % OPTIMIZE_EVERY == 0:
+                if touched % OPTIMIZE_EVERY == 0 or _outgrew_statistics(connection):
                     _optimize(connection)
                 return result
 

@@ -246,6 +246,20 @@ def test_the_planner_statistics_follow_the_table_size_every_so_many_writes(index
         assert connection.execute(query).fetchone()[0] == "4010 2005 20 1"
 
 
+def test_the_planner_statistics_follow_a_table_that_doubled_in_few_writes(index, entity_registered):
+    query = "SELECT stat FROM sqlite_stat1 WHERE idx = 'documents_by_date'"
+    index.upsert(entity_document(entity_registered()["payload"]))
+    with sqlite3.connect(index.path) as connection:
+        assert connection.execute(query).fetchone()[0].split()[0] == "1000"
+        connection.executemany(
+            "INSERT INTO documents (rowid, id, kind, version, dated_at) VALUES (?, ?, 'entity', 0, '')",
+            [(rowid, f"filler:{rowid}") for rowid in range(10, 2510)],
+        )
+    index.upsert(entity_document(entity_registered(entity_id="1400002")["payload"]))  # the second write of all
+    with sqlite3.connect(index.path) as connection:
+        assert connection.execute(query).fetchone()[0].split()[0] == "2510"
+
+
 def _friends(entity_registered, numbers):
     return [
         entity_document(entity_registered(entity_id=f"14100{n:02d}", name=f"Friends {n}")["payload"]) for n in numbers
