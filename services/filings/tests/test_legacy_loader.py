@@ -224,21 +224,7 @@ def test_a_key_repeated_in_a_later_batch_is_quarantined_unless_its_line_repeats_
     either_database, tmp_path
 ):
     database = either_database
-    export = committee_export(tmp_path / "export")
-    receipt = {
-        "FILING_ID": "900001",
-        "AMEND_ID": "2",
-        "LINE_ITEM": "1",
-        "REC_TYPE": "RCPT",
-        "FORM_TYPE": "A",
-        "TRAN_ID": "T21",
-        "CTRIB_NAML": "Dunn",
-        "CTRIB_NAMF": "Philip",
-        "RCPT_DATE": "2/3/2016 12:00:00 AM",
-    }
-    others = [{**receipt, "LINE_ITEM": str(line), "TRAN_ID": f"T2{line}", "AMOUNT": "100"} for line in range(2, 6)]
-    rows = [{**receipt, "AMOUNT": "250"}, *others, {**receipt, "AMOUNT": "999"}, {**receipt, "AMOUNT": "250"}]
-    write_export(export, {"RCPT_CD": rows})  # fmt: skip
+    export = duplicate_key_export(tmp_path / "export")
     result = LegacyLoader(database, batch_rows=3).load(export)
     receipts = result.tables["RCPT_CD"]
     assert (receipts.rows_read, receipts.loaded, receipts.quarantined) == (7, 6, 1)
