@@ -70,11 +70,6 @@ def index_filings(
     return _store_and_announce(session, index, versions)
 
 
-def index_filing(session: Session, event: dict[str, Any], index: SearchIndex, client: FilingsClient) -> int:
-    """An accepted filing or amendment (`filing_accepted`/`filing_amended`): index that version by reference."""
-    return index_filings(session, [event], index, client)[0]
-
-
 def index_legacy_batch(session: Session, event: dict[str, Any], index: SearchIndex, client: FilingsClient) -> int:
     """A batch of filings and entities imported from CAL-ACCESS (`legacy_batch_imported`): entities first (their
     type goes on their filings' documents), then every filing version, oldest amendment first, in one index write.

@@ -61,6 +61,11 @@ def accepted(amendment=0, filing_id=FILING_ID):
     return read_event(make_event("filings", "filing_accepted", payload))
 
 
+def index_filing(session, event, index, client):
+    """One filing event, as the worker handles one arriving alone."""
+    return handlers.index_filings(session, [event], index, client)[0]
+
+
 def queued(database):
     with database.session() as session:
         return [row.envelope for row in session.execute(select(outbox.c.envelope).order_by(outbox.c.id))]
@@ -77,7 +82,7 @@ def amended_460():
 def test_accepted_filing_indexes_its_filing_and_every_public_transaction(database, index, filings, client):
     filings.version(example("F460"), filing_id=FILING_ID)
     with database.session() as session:
-        stored = handlers.index_filing(session, accepted(), index, client)
+        stored = index_filing(session, accepted(), index, client)
     assert stored == 1 + 4 + 1 + 1 + 1 + 3 + 1 + 1 + 1 + 1
     assert index.count("filing") == 1
     contributions = index.search(SearchQuery(schedules=("schedule_a",), sort="date", limit=10))
@@ -100,7 +105,7 @@ def test_accepted_filing_indexes_its_filing_and_every_public_transaction(databas
 def test_private_fields_are_never_indexed(database, index, filings, client):
     filings.version(example("F460"), filing_id=FILING_ID)
     with database.session() as session:
-        handlers.index_filing(session, accepted(), index, client)
+        index_filing(session, accepted(), index, client)
     assert index.search(SearchQuery(text="2731 J Street")).count == 0
     every = index.search(SearchQuery(limit=100, include_history=True))
     assert every.documents and PRIVATE_STREET not in str([document.to_record() for document in every.documents])
@@ -110,9 +115,9 @@ def test_amendment_replaces_the_old_rows_and_keeps_them_as_history(database, ind
     filings.version(example("F460"), filing_id=FILING_ID)
     filings.version(amended_460(), filing_id=FILING_ID, amendment=1, filed_at=datetime(2026, 8, 15, tzinfo=UTC))
     with database.session() as session:
-        handlers.index_filing(session, accepted(), index, client)
+        index_filing(session, accepted(), index, client)
     with database.session() as session:
-        handlers.index_filing(session, accepted(amendment=1), index, client)
+        index_filing(session, accepted(amendment=1), index, client)
     current = index.search(SearchQuery(schedules=("schedule_a",), sort="date", limit=10))
     assert [(d.name, str(d.amount), d.amendment) for d in current.documents][0] == ("Maria Lopez", "275.00", 1)
     assert current.count == 3
@@ -151,9 +156,9 @@ def test_late_original_after_its_amendment_changes_nothing_and_announces_nothing
     filings.version(example("F460"), filing_id=FILING_ID)
     filings.version(amended_460(), filing_id=FILING_ID, amendment=1)
     with database.session() as session:
-        handlers.index_filing(session, accepted(amendment=1), index, client)
+        index_filing(session, accepted(amendment=1), index, client)
     with database.session() as session:
-        assert handlers.index_filing(session, accepted(), index, client) == 0
+        assert index_filing(session, accepted(), index, client) == 0
     assert index.search(SearchQuery(schedules=("schedule_a",))).count == 3
     assert len(queued(database)) == 1
 
@@ -162,26 +167,26 @@ def test_the_same_event_handled_twice_leaves_one_set_of_documents(database, inde
     filings.version(example("F460"), filing_id=FILING_ID)
     for _ in range(2):
         with database.session() as session:
-            handlers.index_filing(session, accepted(), index, client)
+            index_filing(session, accepted(), index, client)
     assert index.count() == 15
 
 
 def test_an_unreachable_filings_raises_so_the_event_is_retried(database, index):
     unreachable = FilingsClient("http://127.0.0.1:9/api/filings", timeout=0.5, attempts=2, backoff=0.01)
     with pytest.raises(FilingsUnavailable), database.session() as session:
-        handlers.index_filing(session, accepted(), index, unreachable)
+        index_filing(session, accepted(), index, unreachable)
     assert (index.count(), queued(database)) == (0, [])
 
 
 def test_a_filing_filings_does_not_know_raises(database, index, filings, client):
     with pytest.raises(FilingGone), database.session() as session:
-        handlers.index_filing(session, accepted(), index, client)
+        index_filing(session, accepted(), index, client)
 
 
 def test_sandbox_filings_are_not_public_so_not_indexed(database, index, filings, client):
     filings.version(example("F460"), filing_id=FILING_ID, space="sandbox")
     with pytest.raises(FilingGone), database.session() as session:
-        handlers.index_filing(session, accepted(), index, client)
+        index_filing(session, accepted(), index, client)
     assert index.count() == 0
 
 
