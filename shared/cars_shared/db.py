@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -30,8 +31,42 @@ def make_engine(url: str, **options: object) -> Engine:
         return engine
     # Many-row UPDATEs and DELETEs (an ORM flush of several changed rows) go in pages of one round trip each
     # (psycopg2's execute_batch) rather than one round trip per row; their rowcount is then not reported.
-    defaults = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10, "executemany_mode": "values_plus_batch"}
-    return create_engine(url, **(defaults | options))
+    defaults = {"pool_size": 10, "max_overflow": 10, "executemany_mode": "values_plus_batch"}
+    options = defaults | options
+    ping_when_idle = options.pop("pool_pre_ping", True)
+    idle_seconds = float(options.pop("ping_after_idle_seconds", PING_AFTER_IDLE_SECONDS))  # type: ignore[arg-type]
+    engine = create_engine(url, **options)
+    if ping_when_idle:
+        _ping_connections_idle_for(engine, idle_seconds)
+    return engine
+
+
+PING_AFTER_IDLE_SECONDS = 5.0
+"""A pooled PostgreSQL connection unused for this long is checked before it is lent out again."""
+
+
+def _ping_connections_idle_for(engine: Engine, seconds: float) -> None:
+    """Check a pooled connection that sat idle for `seconds` or more before lending it out; replace it if it is gone.
+
+    A server restart or an idle-connection timeout leaves dead connections in the pool, which the check catches
+    (the pool then opens a new connection). A connection returned moments ago is lent without the round trip a
+    check costs on every checkout.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _lent(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as gone:
+            # The pool discards this connection and lends a new one instead.
+            raise exc.DisconnectionError(str(gone)) from gone
 
 
 class Database:

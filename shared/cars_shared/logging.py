@@ -12,7 +12,15 @@ from structlog.contextvars import bind_contextvars, bound_contextvars, get_conte
 
 from cars_shared.config import LOG_LEVEL
 
-__all__ = ["bind_contextvars", "bound_contextvars", "configure", "correlation_id", "get_logger", "new_id"]
+__all__ = [
+    "bind_contextvars",
+    "bound_contextvars",
+    "configure",
+    "configure_once",
+    "correlation_id",
+    "get_logger",
+    "new_id",
+]
 
 
 def configure(process: str) -> None:
@@ -32,6 +40,12 @@ def configure(process: str) -> None:
         cache_logger_on_first_use=True,
     )
     bind_contextvars(process=process)
+
+
+def configure_once(process: str) -> None:
+    """`configure`, unless this process has configured its logs already (a gateway's app made again)."""
+    if not structlog.is_configured():
+        configure(process)
 
 
 def get_logger(name: str) -> Any:

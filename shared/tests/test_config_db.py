@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from cars_shared import config
 from cars_shared.config import SERVICES, database_url, setting, var_path
@@ -107,3 +108,32 @@ def test_migrations_run_from_code_create_the_messaging_tables(backend, postgres_
     engine.dispose()
     assert {"outbox", "inbox", "notes", "alembic_version"} <= names
     assert version == "0001"
+
+
+def _backend_pid(session):
+    return session.execute(text("SELECT pg_backend_pid()")).scalar()
+
+
+def test_a_pooled_connection_idle_long_enough_is_checked_and_replaced_when_gone(postgres_url):
+    url = postgres_url("idle_ping")
+    checked = Database(url, pool_size=1, max_overflow=0, ping_after_idle_seconds=0)
+    unchecked = Database(url, pool_size=1, max_overflow=0, ping_after_idle_seconds=3600)
+    try:
+        for database, survives in ((checked, True), (unchecked, False)):
+            with database.session() as session:
+                first = _backend_pid(session)
+            with Database(url).session() as admin:
+                assert admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first}).scalar()
+            if survives:
+                # Idle past the threshold: checked on checkout, found gone, replaced by a new connection.
+                with database.session() as session:
+                    assert _backend_pid(session) != first
+            else:
+                # Returned moments ago: lent without a check, so the first use meets the dead connection.
+                with pytest.raises(OperationalError), database.session() as session:
+                    _backend_pid(session)
+                with database.session() as session:
+                    assert _backend_pid(session) != first
+    finally:
+        checked.dispose()
+        unchecked.dispose()

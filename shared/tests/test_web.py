@@ -1,4 +1,7 @@
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -339,3 +342,28 @@ def test_a_token_trusted_before_is_checked_again_once_its_key_is_retired(jwks_se
     served["keys"] = []
     with pytest.raises(Unauthorized):
         verifier.verify(signed)
+
+
+GATEWAY_LOGS = """
+import sys
+from cars_shared.db import Database
+from cars_shared.web.app import create_gateway
+app = create_gateway("things", [], title="Things", database=Database(sys.argv[1]), verifier=object(), amqp_uri="-")
+app.test_client().get("/api/things/healthz")
+"""
+
+
+@pytest.mark.parametrize(("level", "logged"), [("INFO", True), ("WARNING", False)])
+def test_a_gateway_logs_json_lines_at_the_configured_level(sqlite_url, level, logged):
+    env = {**os.environ, "LOG_LEVEL": level}
+    run = subprocess.run(
+        [sys.executable, "-c", GATEWAY_LOGS, sqlite_url], env=env, capture_output=True, text=True, check=True
+    )
+    lines = [json.loads(line) for line in run.stderr.splitlines() if line.strip()]
+    requests = [line for line in lines if line["event"] == "http_request"]
+    if logged:
+        assert [(line["process"], line["path"], line["status"], line["level"]) for line in requests] == [
+            ("things-gateway", "/api/things/healthz", 200, "info")
+        ]
+    else:
+        assert requests == []

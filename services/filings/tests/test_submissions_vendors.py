@@ -132,6 +132,26 @@ def test_a_sandbox_vendor_files_neither_for_production_entities_nor_another_vend
             submit(database, vendor("sandbox"), document("F460", entity_id=entity_id))
 
 
+@pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
+def test_a_submission_is_stored_only_for_an_entity_of_its_space_that_the_submitter_may_use(
+    backend, migrated_database, migrated_sqlite
+):
+    database = (migrated_database if backend == "postgresql" else migrated_sqlite)("filings")
+    production_id = committee_with_agent(database)
+    file(database, vendor("sandbox", vendor_id=OTHER_VENDOR), document("F410"))
+    own = file(database, vendor("sandbox"), document("F410")).entity_id
+    refused = [(vendor("sandbox"), production_id), (vendor("sandbox"), "S0000001"), (person(officer_of=[own]), own)]
+    for caller, entity_id in refused:
+        with pytest.raises(EntityNotFound):
+            submit(database, caller, document("F460", entity_id=entity_id), idempotency_key=f"key-{entity_id}")
+    stored = submit(database, vendor("sandbox"), document("F460", entity_id=own), idempotency_key="key-own")
+    assert (stored.entity_id, stored.space) == (own, "sandbox")
+    again = submit(database, vendor("sandbox"), document("F460", entity_id=own), idempotency_key="key-own")
+    assert again.submission_id == stored.submission_id
+    with database.session() as session:
+        assert session.scalars(select(Submission.entity_id).where(Submission.form == "F460")).all() == [own]
+
+
 def test_a_sandbox_amendment_may_not_amend_a_production_filing(database):
     entity_id = committee_with_agent(database)
     production = file(database, person(officer_of=[entity_id]), document("F460", entity_id=entity_id))

@@ -122,6 +122,7 @@ def create_gateway(
 
     `problems` maps domain exceptions raised anywhere in the app to the problems they answer as.
     """
+    cars_logging.configure_once(f"{service}-gateway")
     prefix = f"/api/{service}"
     app = Flask(service)
     app.config.update(

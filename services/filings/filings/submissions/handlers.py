@@ -16,7 +16,22 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, and_, bindparam, case, func, insert, or_, select, text, update
+from sqlalchemy import (
+    Engine,
+    and_,
+    bindparam,
+    case,
+    cast,
+    exists,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    text,
+    type_coerce,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, SessionTransaction, defer
@@ -88,6 +103,39 @@ STORE_UNLESS_KEY_USED = {
     for dialect, insert_of in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
 }
 """Insert a submission unless its submitter already used its Idempotency-Key, by dialect."""
+STORED_COLUMNS = (
+    *("submission_id", "space", "submitted_by", "vendor_id", "idempotency_key", "request_sha256", "status", "form"),
+    *("entity_id", "amends_filing_id", "amends_amendment", "webhook_url", "received_at", "body"),
+)
+"""The columns `receive` stores."""
+ENTITIES = Entity.__table__.c
+ENTITY_IN_SPACE = (
+    select(literal_column("1"))
+    .where(ENTITIES.entity_id == bindparam("entity_id"), ENTITIES.space == bindparam("space"))
+    .where(or_(ENTITIES.space != Space.SANDBOX.value, ENTITIES.created_by == bindparam("submitted_by")))
+)
+"""The submission's entity, if it is in the submission's space and (in the sandbox) the submitter's own."""
+
+
+def _store_for_entity(insert_of: Any, typed: Any) -> Any:
+    values = select(
+        *(typed(bindparam(name, type_=SUBMISSIONS[name].type), SUBMISSIONS[name].type) for name in STORED_COLUMNS)
+    )
+    return (
+        insert_of(Submission.__table__)
+        .from_select(STORED_COLUMNS, values.where(exists(ENTITY_IN_SPACE)))
+        .on_conflict_do_nothing(index_elements=[SUBMISSIONS.submitted_by, SUBMISSIONS.idempotency_key])
+        .returning(SUBMISSIONS.submission_id)
+    )
+
+
+STORE_FOR_ENTITY_UNLESS_KEY_USED = {
+    "postgresql": _store_for_entity(postgresql_insert, cast),
+    "sqlite": _store_for_entity(sqlite_insert, type_coerce),
+}
+"""As STORE_UNLESS_KEY_USED, and only if the submission's entity is one the submitter may file for in its space:
+the look-up and the insert in one round trip. (PostgreSQL types the selected parameters by explicit casts;
+SQLite stores them as given.)"""
 SUBMISSION_IDS = bindparam("submission_ids", expanding=True)
 BODY_SIZE = func.length(Submission.body)
 """In bytes, of a bytea (PostgreSQL) or a blob (SQLite)."""
@@ -149,8 +197,6 @@ def receive(
     if webhook_url is not None and not caller.is_vendor:
         raise WebhookNotAllowed()
     space = caller.space
-    if envelope.entity_id is not None and not _entity_in_space(session, envelope.entity_id, space, caller):
-        raise EntityNotFound(envelope.entity_id)
     digest = hashlib.sha256(body).hexdigest()
     columns = {
         "submission_id": str(uuid.uuid4()),
@@ -169,6 +215,8 @@ def receive(
         "body": body,
     }
     if not _stored_unless_key_used(session, columns):
+        if envelope.entity_id is not None and not _entity_in_space(session, envelope.entity_id, space, caller):
+            raise EntityNotFound(envelope.entity_id)
         # The key was used before, or by a request sent at the same moment that stored it first.
         earlier = _submitted_with_key(session, caller.subject, idempotency_key or "")
         if earlier is None:
@@ -182,12 +230,14 @@ def receive(
 
 
 def _stored_unless_key_used(session: Session, columns: dict[str, Any]) -> bool:
-    """Insert the submission unless its submitter already used its Idempotency-Key; whether it was inserted.
+    """Insert the submission unless its submitter already used its Idempotency-Key, or it names an entity the
+    submitter may not file for in its space; whether it was inserted.
 
     One statement: a request sending the same key at the same moment waits for the first one's transaction,
     then inserts nothing (or inserts, if that one rolled back).
     """
-    statement = STORE_UNLESS_KEY_USED[session.get_bind().dialect.name]
+    statements = STORE_UNLESS_KEY_USED if columns["entity_id"] is None else STORE_FOR_ENTITY_UNLESS_KEY_USED
+    statement = statements[session.get_bind().dialect.name]
     return session.execute(statement, columns).first() is not None
 
 
