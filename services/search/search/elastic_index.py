@@ -9,11 +9,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from elasticsearch import ConflictError, Elasticsearch, NotFoundError, helpers
+from elasticsearch import AuthorizationException, ConflictError, Elasticsearch, NotFoundError, helpers
 
+from cars_shared.logging import get_logger
 from search.domain.documents import FILING, SearchDocument
 from search.domain.query import MAX_LIMIT, Aggregate, SearchQuery, SearchResults, Suggestion
 from search.elastic_query import (
+    ADDED_FIELDS,
+    MAPPINGS,
     aggregate_body,
     changed_since,
     count_body,
@@ -34,6 +37,8 @@ from search.elastic_query import (
     supersede_body,
 )
 from search.index import FilingVersion
+
+log = get_logger(__name__)
 
 DEFAULT_ALIAS = "cars-search"
 # Documents per bulk request and hits per page when scanning.
@@ -250,8 +255,16 @@ class ElasticIndex:
         self.client.indices.delete(index=name, ignore_unavailable=True)
 
     def ensure_alias(self) -> None:
-        """Create the first concrete index and the alias unless the alias exists."""
+        """Create the first concrete index and the alias unless the alias exists; else add the fields added to the
+        mapping since its index was made (ADDED_FIELDS)."""
         if self.client.indices.exists_alias(name=self.alias):
+            # An index made before a field was added to the mapping indexes it from now on. A reader whose
+            # credentials may not change mappings leaves that to the writer.
+            added = {name: MAPPINGS["properties"][name] for name in ADDED_FIELDS}
+            try:
+                self.client.indices.put_mapping(index=self.alias, properties=added)
+            except AuthorizationException as error:
+                log.info("search_mapping_not_updated", alias=self.alias, reason=str(error))
             return
         name = self.create_next_index(bulk_loading=False)
         try:

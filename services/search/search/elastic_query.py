@@ -130,6 +130,8 @@ MAPPINGS: dict[str, Any] = {
         "entity_id": {**_KEYWORD, "fields": {"raw": {"type": "keyword"}}},
         "entity_name": {"type": "keyword", "ignore_above": 512},
         "dated_at": {"type": "date"},
+        # When the document reached the public record (SearchDocument.recorded_at): filed filters and order.
+        "recorded_at": {"type": "date"},
         "version": {"type": "long"},
         "filing_id": {"type": "keyword"},
         "form": _KEYWORD,
@@ -172,7 +174,11 @@ MAPPINGS: dict[str, Any] = {
 }
 
 # Fields of the indexed source that are not part of the document's record.
-DERIVED_FIELDS: tuple[str, ...] = ("amount_cents", "zip5", "suggest", "indexed_at")
+DERIVED_FIELDS: tuple[str, ...] = ("amount_cents", "zip5", "suggest", "indexed_at", "recorded_at")
+
+# Fields added to the mapping since the first indices were made: put into a serving index's mapping when a process
+# starts (documents written before carry them once reindexed).
+ADDED_FIELDS: tuple[str, ...] = ("recorded_at",)
 
 
 def index_body(*, shards: int = 1, replicas: int | None = None, bulk_loading: bool = False) -> dict[str, Any]:
@@ -217,10 +223,11 @@ def suggest_input(document: SearchDocument) -> dict[str, Any] | None:
 
 
 def document_source(document: SearchDocument, indexed_at: int | None = None) -> dict[str, Any]:
-    """What is indexed for `document`: its record plus whole cents, the five-digit ZIP, the typeahead entry and
-    when it is written (epoch milliseconds)."""
+    """What is indexed for `document`: its record plus whole cents, the five-digit ZIP, the typeahead entry, when it
+    reached the public record and when it is written (epoch milliseconds)."""
     source = document.to_record()
     source["indexed_at"] = indexed_at
+    source["recorded_at"] = document.recorded_at.isoformat()
     source["amount_cents"] = cents(document.amount) if document.amount is not None else None
     source["zip5"] = (zip5(document.zip_code) or None) if document.zip_code else None
     suggestion = suggest_input(document)
@@ -380,6 +387,8 @@ def filter_clauses(query: SearchQuery) -> list[dict[str, Any]]:
         clauses.append({"bool": {"should": ranges, "minimum_should_match": 1}})
     if query.date_from is not None or query.date_to is not None:
         clauses.append({"range": {"dated_at": _day_range(query.date_from, query.date_to)}})
+    if query.filed_from is not None or query.filed_to is not None:
+        clauses.append({"range": {"recorded_at": _day_range(query.filed_from, query.filed_to)}})
     if query.amount_min is not None or query.amount_max is not None:
         bounds: dict[str, int] = {}
         if query.amount_min is not None:
@@ -414,7 +423,7 @@ def sort_clauses(query: SearchQuery) -> list[Any]:
             return [{"_score": {"order": "desc"}}, {"dated_at": {"order": "desc"}}, by_id]
         return [{"dated_at": {"order": "desc"}}, by_id]
     descending = query.sort.startswith("-")
-    field = "dated_at" if query.sort.lstrip("-") == "date" else "amount_cents"
+    field = {"date": "dated_at", "filed": "recorded_at", "amount": "amount_cents"}[query.sort.lstrip("-")]
     order = {"order": "desc" if descending else "asc"}
     if field == "amount_cents":
         order["missing"] = "_last"

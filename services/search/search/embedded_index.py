@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from itertools import islice
 from pathlib import Path
@@ -40,6 +40,7 @@ from search.domain.query import (
     decode_cursor,
     election_cycle_bounds,
     encode_cursor,
+    filter_key,
     search_terms,
     zip5,
 )
@@ -95,7 +96,7 @@ PAGE_SIZE = 4096
 POOL_SIZE = 4
 """Idle connections kept open per index between operations."""
 
-LAYOUT = 3
+LAYOUT = 4
 """The version of the file's tables and indexes (its user_version); a file of another one is refused, to be deleted
 and filled again by a reindex."""
 
@@ -127,7 +128,8 @@ _SCHEMA = (
         zip5 TEXT,
         dated_at TEXT NOT NULL,
         amount_cents INTEGER,
-        touched INTEGER NOT NULL DEFAULT 0
+        touched INTEGER NOT NULL DEFAULT 0,
+        recorded_at INTEGER NOT NULL
     )
     """,
     # The documents themselves, apart: filters, sorts and totals read the narrow rows above, many to a page.
@@ -135,6 +137,10 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     "INSERT OR IGNORE INTO meta (key, value) VALUES ('writes', 0), ('retired', 0)",
     "CREATE INDEX IF NOT EXISTS documents_by_date ON documents (current, dated_at)",
+    # When each reached the public record (SearchDocument.recorded_at), in whole seconds since the epoch: alerts
+    # read the last day's rows from its end. Documents are written about in the order they are filed, so a write
+    # adds to the end of this index rather than all over it, and an integer keeps its entries small.
+    "CREATE INDEX IF NOT EXISTS documents_by_recorded ON documents (current, recorded_at)",
     # Filings and entities only (a few in a hundred documents): transactions, most of every write, skip it.
     "CREATE INDEX IF NOT EXISTS documents_by_other_kind ON documents (kind, current, dated_at) "
     f"WHERE {_NOT_TRANSACTION}",
@@ -177,6 +183,8 @@ _ORDERS: dict[str, tuple[str, bool]] = {
     "-date": ("d.dated_at", True),
     "amount": (_AMOUNT, False),
     "-amount": (_AMOUNT, True),
+    "filed": ("d.recorded_at", False),
+    "-filed": ("d.recorded_at", True),
 }
 
 # A unary + keeps the planner from walking a group column's own index (every transaction, in name order) when a
@@ -191,8 +199,8 @@ _GROUP_COLUMNS: dict[str, str] = {
 
 _INSERT = (
     "INSERT INTO documents (rowid, id, kind, version, current, filing_id, amendment, entity_id, entity_type, form, "
-    "schedule, name, employer, occupation, city, state, zip5, dated_at, amount_cents, touched) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "schedule, name, employer, occupation, city, state, zip5, dated_at, amount_cents, touched, recorded_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_RECORD = "INSERT INTO records (rowid, record) VALUES (?, ?)"
 _UPDATE_RECORD = "UPDATE records SET record = ? WHERE rowid = ?"
@@ -203,7 +211,7 @@ _INSERT_TEXT = (
 _UPDATE = (
     "UPDATE documents SET id = ?, kind = ?, version = ?, current = ?, filing_id = ?, amendment = ?, entity_id = ?, "
     "entity_type = ?, form = ?, schedule = ?, name = ?, employer = ?, occupation = ?, city = ?, state = ?, zip5 = ?, "
-    "dated_at = ?, amount_cents = ?, touched = ? WHERE rowid = ?"
+    "dated_at = ?, amount_cents = ?, touched = ?, recorded_at = ? WHERE rowid = ?"
 )
 
 
@@ -233,7 +241,31 @@ def _cents(amount: Decimal | None) -> int | None:
     return None if amount is None else int((amount * 100).to_integral_value())
 
 
+def _folded(value: str | None) -> str | None:
+    """A string filter column as stored: its filter_key, so that a filter finds it whatever its case or accents."""
+    if not value:
+        return None
+    return filter_key(value) or None
+
+
+def _folded_values(values: Iterable[str]) -> list[str]:
+    """A string filter's values as its column holds them (see _folded), once each."""
+    return sorted({filter_key(value) for value in values})
+
+
+def _seconds(moment: datetime) -> int:
+    return math.floor(moment.timestamp())
+
+
+def _day_seconds(day: date) -> int:
+    """The start of `day` (UTC) in whole seconds since the epoch, as `recorded_at` holds times."""
+    return _seconds(datetime(day.year, day.month, day.day, tzinfo=UTC))
+
+
 def _row_values(document: SearchDocument, touched: int) -> tuple[Any, ...]:
+    """A document's row: names as written (they are shown: typeahead, totals by contributor), the string filters
+    people type folded (an employer group is shown as its record writes it, see EmbeddedIndex._shown_employer); codes
+    (filer type, form, schedule) are ASCII as written, which NOCASE compares with a folded filter value alike."""
     name = document.title if document.kind == ENTITY else document.name
     return (
         document.id,
@@ -247,14 +279,15 @@ def _row_values(document: SearchDocument, touched: int) -> tuple[Any, ...]:
         document.form,
         document.schedule,
         name,
-        document.employer,
-        document.occupation,
-        document.city,
-        document.state,
+        _folded(document.employer),
+        _folded(document.occupation),
+        _folded(document.city),
+        _folded(document.state),
         zip5(document.zip_code) if document.zip_code else None,
         document.dated_at.astimezone(UTC).isoformat(),
         _cents(document.amount),
         touched,
+        _seconds(document.recorded_at),
     )
 
 
@@ -312,6 +345,7 @@ def _document(record: str, current: int) -> SearchDocument:
 _SHAPE: dict[str, tuple[str, ...]] = {
     "sqlite_autoindex_documents_1": ("1",),
     "documents_by_date": ("N/2", "20"),
+    "documents_by_recorded": ("N/2", "100"),
     "documents_by_other_kind": ("N/100", "N/100", "5"),
     "documents_by_amount": ("N/2", "20"),
     "documents_by_entity_date": ("500", "400", "3"),
@@ -382,15 +416,15 @@ def _filters(query: SearchQuery, unindexed: frozenset[str] = frozenset()) -> tup
     one_of("d.kind", query.kinds)
     if query.kinds and TRANSACTION not in query.kinds:
         where.append(f"d.{_NOT_TRANSACTION}")
-    one_of("d.entity_type", query.entity_types)
-    one_of("d.form", query.forms)
-    one_of("d.schedule", query.schedules)
+    one_of("d.entity_type", _folded_values(query.entity_types))
+    one_of("d.form", _folded_values(query.forms))
+    one_of("d.schedule", _folded_values(query.schedules))
     one_of("d.entity_id", query.entity_ids)
-    one_of("d.city", query.cities)
-    one_of("d.state", query.states)
+    one_of("d.city", _folded_values(query.cities))
+    one_of("d.state", _folded_values(query.states))
     one_of("d.zip5", {zip5(value) for value in query.zip_codes})
-    one_of("d.employer", query.employers)
-    one_of("d.occupation", query.occupations)
+    one_of("d.employer", _folded_values(query.employers))
+    one_of("d.occupation", _folded_values(query.occupations))
     if query.election_cycles:
         spans = []
         for cycle in sorted(set(query.election_cycles)):
@@ -404,6 +438,12 @@ def _filters(query: SearchQuery, unindexed: frozenset[str] = frozenset()) -> tup
     if query.date_to is not None:
         where.append("d.dated_at < ?")
         parameters.append(_next_day(query.date_to))
+    if query.filed_from is not None:
+        where.append("d.recorded_at >= ?")
+        parameters.append(_day_seconds(query.filed_from))
+    if query.filed_to is not None:
+        where.append("d.recorded_at < ?")
+        parameters.append(_day_seconds(query.filed_to + timedelta(days=1)))
     if query.amount_min is not None:
         where.append("d.amount_cents >= ?")
         parameters.append(math.ceil(query.amount_min * 100))
@@ -415,7 +455,8 @@ def _filters(query: SearchQuery, unindexed: frozenset[str] = frozenset()) -> tup
 
 def _within_span(query: SearchQuery, where: list[str], parameters: list[Any]) -> None:
     """With dates asked for, bound a text search to the rows of those months (`spans`), so that the full-text index
-    skips the words' other matches instead of reading each one (rows are written about in date order)."""
+    skips the words' other matches instead of reading each one (rows are written about in date order); likewise
+    with a first filing day, to the rows from the first one filed since."""
     first: str | None = None
     last: str | None = None
     for cycle in query.election_cycles:
@@ -426,11 +467,32 @@ def _within_span(query: SearchQuery, where: list[str], parameters: list[Any]) ->
         first = max(first or "", query.date_from.isoformat()[:7])
     if query.date_to is not None:
         last = min(last or "9999", query.date_to.isoformat()[:7])
-    if first is None and last is None:
-        return
-    months = "FROM spans WHERE month >= ? AND month <= ?"
-    where.append(f"documents_text.rowid BETWEEN (SELECT min(low) {months}) AND (SELECT max(high) {months})")
-    parameters += [first or "", last or "9999"] * 2
+    if first is not None or last is not None:
+        months = "FROM spans WHERE month >= ? AND month <= ?"
+        where.append(f"documents_text.rowid BETWEEN (SELECT min(low) {months}) AND (SELECT max(high) {months})")
+        parameters += [first or "", last or "9999"] * 2
+    if query.filed_from is not None and not query.include_history:
+        # Filed since a day (an alert's last run): no earlier row than the first current one filed since then, read
+        # from the filing-date index, where the recent ones are few.
+        where.append(
+            "documents_text.rowid >= (SELECT min(rowid) FROM documents INDEXED BY documents_by_recorded "
+            "WHERE current = 1 AND recorded_at >= ?)"
+        )
+        parameters.append(_day_seconds(query.filed_from))
+
+
+def _indexed_filters(query: SearchQuery) -> list[tuple[str, str, list[str]]]:
+    """The filters of `query` on a column with an index of its own: (column, index, values as stored)."""
+    return [
+        (column, index, values)
+        for column, index, values in (
+            ("d.entity_id", "documents_by_entity_date", list(query.entity_ids)),
+            ("d.employer", "documents_by_employer_date", _folded_values(query.employers)),
+            ("d.city", "documents_by_city_date", _folded_values(query.cities)),
+            ("d.zip5", "documents_by_zip_date", sorted({zip5(value) for value in query.zip_codes})),
+        )
+        if values
+    ]
 
 
 @dataclass(frozen=True)
@@ -449,16 +511,18 @@ def page_statement(
     broad: bool = False,
     unindexed: frozenset[str] = frozenset(),
     expression: str | None = None,
+    counted_unindexed: frozenset[str] = frozenset(),
 ) -> PageStatement | None:
     """One page (`limit` + 1 rows of id, rowid, current, sort key) of `query`; None when its text has no words.
     `broad`: the search matches too many documents to rank (see RANK_CAP), so relevance lists them newest-indexed
     first, in the order the full-text index reads them. `unindexed`: filter columns whose index the page must not
-    read (see EmbeddedIndex._large_groups); its count still does. `expression`: the text as a MATCH expression,
-    when already made (see match_expression)."""
+    read (see EmbeddedIndex._large_groups); its count reads them, but for those in `counted_unindexed` (see
+    EmbeddedIndex._filed_first). `expression`: the text as a MATCH expression, when already made (see
+    match_expression)."""
     statement = _page_statement(query, broad, unindexed, expression)
-    if statement is None or not unindexed:
+    if statement is None or unindexed == counted_unindexed:
         return statement
-    counted = _page_statement(query, broad, frozenset(), expression)
+    counted = _page_statement(query, broad, counted_unindexed, expression)
     if counted is None:
         return statement
     return dataclasses.replace(statement, condition=counted.condition, filter_parameters=counted.filter_parameters)
@@ -762,7 +826,13 @@ class EmbeddedIndex:
         expression = None
         if query.text is not None:
             expression = match_expression(query.text, lambda prefix: self._words(connection, prefix))
-        statement = page_statement(query, unindexed=self._large_groups(connection, query), expression=expression)
+        filed_first = self._filed_first(connection, query)
+        statement = page_statement(
+            query,
+            unindexed=self._large_groups(connection, query) | filed_first,
+            expression=expression,
+            counted_unindexed=filed_first,
+        )
         if statement is None:
             return SearchResults(documents=[], count=0)
         capped: tuple[int, bool] | None = None
@@ -815,16 +885,7 @@ class EmbeddedIndex:
         bound between the two is the geometric mean of a page and the table, where both cost the same."""
         if query.sort not in ("amount", "-amount") or query.text is not None:
             return frozenset()
-        filters = [
-            (column, index, values)
-            for column, index, values in (
-                ("d.entity_id", "documents_by_entity_date", list(query.entity_ids)),
-                ("d.employer", "documents_by_employer_date", list(query.employers)),
-                ("d.city", "documents_by_city_date", list(query.cities)),
-                ("d.zip5", "documents_by_zip_date", sorted({zip5(value) for value in query.zip_codes})),
-            )
-            if values
-        ]
+        filters = _indexed_filters(query)
         if not filters:
             return frozenset()
         rows = connection.execute("SELECT coalesce(max(rowid), 0) FROM documents").fetchone()[0]
@@ -837,6 +898,38 @@ class EmbeddedIndex:
                 (*values, bound),
             ).fetchone()[0]
             if found < bound:
+                return frozenset()
+        return frozenset(column for column, _index, _values in filters)
+
+    @staticmethod
+    def _filed_first(connection: sqlite3.Connection, query: SearchQuery) -> frozenset[str]:
+        """For a search filed within days, without words (an alert's run since its last one): the filter columns
+        to leave unread when fewer rows were filed in those days than every filter with an index of its own matches
+        (a large city, a common employer). The filing-date index then reads those few rows, newest first, instead
+        of every row of the groups; the planner cannot tell how few they are."""
+        if query.filed_from is None or query.text is not None:
+            return frozenset()
+        filters = _indexed_filters(query)
+        if not filters:
+            return frozenset()
+        days = SearchQuery(filed_from=query.filed_from, filed_to=query.filed_to, include_history=True)
+        where, parameters = _filters(days)
+        where.insert(0, "d.current IN (0, 1)" if query.include_history else "d.current = 1")
+        filed = connection.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM documents d INDEXED BY documents_by_recorded "  # noqa: S608 - fixed SQL
+            f"WHERE {' AND '.join(where)} LIMIT ?)",
+            (*parameters, COUNT_CAP),
+        ).fetchone()[0]
+        if filed >= COUNT_CAP:
+            return frozenset()
+        current = "" if query.include_history else " AND current = 1"
+        for column, index, values in filters:
+            found = connection.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM documents INDEXED BY {index} "  # noqa: S608 - fixed names
+                f"WHERE {column[2:]} IN ({', '.join('?' * len(values))}){current} LIMIT ?)",
+                (*values, filed + 1),
+            ).fetchone()[0]
+            if found <= filed:
                 return frozenset()
         return frozenset(column for column, _index, _values in filters)
 
@@ -908,6 +1001,8 @@ class EmbeddedIndex:
             ).fetchall()
         buckets = []
         for key, total, count in rows:
+            if by == "employer":
+                key = self._shown_employer(connection, key)
             label = None
             if by == "entity":
                 found = connection.execute(
@@ -918,6 +1013,16 @@ class EmbeddedIndex:
                 label = found[0] if found else None
             buckets.append(Bucket(key=key, total=Decimal(total).scaleb(-2), count=count, label=label))
         return Aggregate(by=by, buckets=buckets)
+
+    @staticmethod
+    def _shown_employer(connection: sqlite3.Connection, key: str) -> str:
+        """How an employer group (its folded key) is shown: as its most recent row writes it."""
+        found = connection.execute(
+            "SELECT json_extract(r.record, '$.employer') FROM documents d INDEXED BY documents_by_employer_date "
+            "JOIN records r ON r.rowid = d.rowid WHERE d.employer = ? ORDER BY d.current DESC, d.dated_at DESC LIMIT 1",
+            (key,),
+        ).fetchone()
+        return found[0] if found and found[0] else key
 
     def suggest(self, prefix: str, limit: int) -> list[Suggestion]:
         start = " ".join(prefix.split())

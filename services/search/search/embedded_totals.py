@@ -100,9 +100,9 @@ def kept_scope(query: SearchQuery, by: str) -> tuple[str, list[str]] | None:
         query.occupations,
         query.election_cycles,
     )
-    if any(others) or query.date_from or query.date_to or query.amount_min is not None:
+    if any(others) or query.date_from or query.date_to or query.filed_from or query.filed_to:
         return None
-    if query.amount_max is not None:
+    if query.amount_min is not None or query.amount_max is not None:
         return None
     if query.entity_ids and not query.zip_codes:
         scope, values = "entity", list(query.entity_ids)

@@ -61,8 +61,11 @@ class SavedSearch(Base):
     """A signed-in person's named search (its filters, and optionally a report over them), maybe scheduled for
     alerts on new results and shared by an unguessable link.
 
-    The watermark is the newest (dated_at, id) seen at the last alert run: newer matches are the new results.
-    A shared search also runs daily for the public, with a watermark of its own.
+    The watermark is the newest match seen at the last alert run by when it reached the public record, (recorded_at,
+    id) (see SearchDocument.recorded_at: the filing date): matches filed after it are the new results, however old
+    their own dates. A shared search also runs daily for the public, with a watermark of its own. A search last run
+    before alerts went by filing date has only the (dated_at, id) watermark of then: its next run counts what is
+    newer by that one, once, and keeps the filing-date watermark from then on.
     """
 
     __tablename__ = "saved_searches"
@@ -82,13 +85,16 @@ class SavedSearch(Base):
     schedule: Mapped[str] = mapped_column(String(10), default=NEVER)
     next_run_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     last_run_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
-    watermark_dated_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    watermark_filed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     watermark_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # The (dated_at, id) watermark of a search last run before alerts went by filing date; cleared by its next run.
+    watermark_dated_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     share_token: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # The daily public run of a shared search, for those who subscribed to it by e-mail: its own watermark, so the
     # owner's schedule and the public alerts never take each other's news.
     public_next_run_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
-    public_watermark_dated_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    public_watermark_filed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     public_watermark_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    public_watermark_dated_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

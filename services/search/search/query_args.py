@@ -25,6 +25,8 @@ SINGLE_PARAMETERS = {
     "q": "text",
     "date_from": "date_from",
     "date_to": "date_to",
+    "filed_from": "filed_from",
+    "filed_to": "filed_to",
     "amount_min": "amount_min",
     "amount_max": "amount_max",
     "include_history": "include_history",

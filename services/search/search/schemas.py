@@ -31,19 +31,26 @@ class FilterQuery(Schema):
     form = _values(_TEXT, "Form codes, e.g. F460.")
     schedule = _values(_TEXT, "Schedules (parts of a form), e.g. schedule_a.")
     entity_id = _values(_TEXT, "Filer IDs.")
-    city = _values(_TEXT, "Cities (exact, any case).")
+    city = _values(_TEXT, "Cities (exact, any case, accents ignored: San Jose finds San José).")
     state = _values(fields.String(validate=validate.Length(equal=2)), "Two-letter states.")
     zip = _values(
         fields.String(validate=validate.Regexp(r"^\d{5}(-?\d{4})?$")), "ZIP codes (the first 5 digits match)."
     )
-    employer = _values(_TEXT, "Employers (exact, any case).")
-    occupation = _values(_TEXT, "Occupations (exact, any case).")
+    employer = _values(_TEXT, "Employers (exact, any case, accents ignored).")
+    occupation = _values(_TEXT, "Occupations (exact, any case, accents ignored).")
     election_cycle = _values(
         fields.Integer(validate=validate.Range(min=1974, max=2100)),
         "Two-year election cycles, named by their even year (2026: January 1, 2025 to December 31, 2026).",
     )
     date_from = fields.Date(metadata={"description": "First day (inclusive): transaction date, else filing date."})
     date_to = fields.Date(metadata={"description": "Last day (inclusive)."})
+    filed_from = fields.Date(
+        metadata={
+            "description": "First day (inclusive) the record reached the public record: the filing date of a filing "
+            "and of its transactions (however old their own dates), a filer's registration date."
+        }
+    )
+    filed_to = fields.Date(metadata={"description": "Last filing day (inclusive)."})
     amount_min = fields.Decimal(
         places=2, allow_nan=False, metadata={"description": "Smallest amount in dollars (transactions only)."}
     )
@@ -57,7 +64,10 @@ class DocumentQuery(FilterQuery):
     sort = fields.String(
         load_default="relevance",
         validate=validate.OneOf(SORTS),
-        metadata={"description": "relevance (newest first without words), date, -date, amount, -amount."},
+        metadata={
+            "description": "relevance (newest first without words), date, -date, amount, -amount, filed, -filed "
+            "(by filing date: when the record reached the public record)."
+        },
     )
     limit = fields.Integer(
         load_default=DEFAULT_LIMIT,

@@ -203,6 +203,111 @@ def test_transactions_are_dated_by_their_own_date(filed):
     assert [document.name for document in found.documents] == ["Radio Station"]
 
 
+LATE = "d4a3f4a1-3e6d-4cab-9d73-6c8e9f4a5b62"
+LATE_FILED = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+
+
+def late_report(index):
+    """A report filed on December 1, 2026 whose contributions are dated in 2025: late, with old dates."""
+    late = version(
+        filing_id=LATE,
+        entity_id="1400002",
+        entity_name="Late Committee",
+        period_start=date(2025, 7, 1),
+        period_end=date(2025, 12, 31),
+        filed_at=LATE_FILED,
+    )
+    index.replace_filing(
+        LATE,
+        0,
+        [
+            filing_document(late),
+            contribution(1, "Old Gift", "40.00", "2025-08-01", late),
+            contribution(2, "Older Gift", "60.00", "2025-07-02", late),
+        ],
+    )
+
+
+def test_filed_filters_go_by_the_filing_date_whatever_the_records_own_dates(filed):
+    late_report(filed)
+    since = filed.search(SearchQuery(filed_from=date(2026, 12, 1), limit=100))
+    assert sorted(ids(since)) == sorted(
+        [f"filing:{LATE}", f"transaction:{LATE}:0:schedule_a:1", f"transaction:{LATE}:0:schedule_a:2"]
+    )
+    assert filed.search(SearchQuery(filed_from=date(2026, 12, 2))).count == 0
+    assert filed.search(SearchQuery(filed_to=date(2026, 11, 30), kinds=("transaction",))).count == 5
+    assert filed.search(SearchQuery(filed_from=date(2026, 7, 31), filed_to=date(2026, 7, 31))).count == 6
+    # Their own dates still answer the date filters.
+    assert filed.search(SearchQuery(date_to=date(2025, 12, 31), filed_from=date(2026, 12, 1))).count == 2
+    # With words, and in the totals.
+    assert filed.search(SearchQuery(text="gift", filed_from=date(2026, 12, 1))).count == 2
+    assert filed.search(SearchQuery(text="jane", filed_from=date(2026, 12, 1))).count == 0
+    assert filed.search(SearchQuery(text="gift", filed_from=date(2026, 12, 1), include_history=True)).count == 2
+    totals = filed.aggregate(SearchQuery(filed_from=date(2026, 12, 1)), "entity", 5).buckets
+    assert [(b.key, b.total) for b in totals] == [("1400002", Decimal("100.00"))]
+    # A filer's kept totals answer only when no filing day narrows them.
+    assert filed.aggregate(SearchQuery(entity_ids=("1400001",), filed_from=date(2026, 12, 1)), "month", 5).buckets == []
+    kept = filed.aggregate(SearchQuery(entity_ids=("1400002",), filed_to=date(2026, 12, 1)), "month", 5).buckets
+    assert [(b.key, b.total) for b in kept] == [("2025-07", Decimal("60.00")), ("2025-08", Decimal("40.00"))]
+
+
+def test_a_filer_without_a_filing_date_is_filed_on_its_own_date(filed):
+    # A filer's registration carries a day, no filing time: it counts as filed at the start of that day.
+    found = filed.search(SearchQuery(filed_from=date(2026, 3, 2), filed_to=date(2026, 3, 2)))
+    assert ids(found) == ["entity:1400001"]
+
+
+@pytest.mark.parametrize("text", [None, "gift"])
+def test_the_filed_order_puts_the_latest_filed_first(filed, text):
+    late_report(filed)
+    newest = filed.search(SearchQuery(text=text, sort="-filed", limit=100)).documents
+    assert [d.recorded_at for d in newest] == sorted((d.recorded_at for d in newest), reverse=True)
+    assert newest[0].filing_id == LATE
+    oldest = filed.search(SearchQuery(text=text, sort="filed", limit=100)).documents
+    assert [d.recorded_at for d in oldest] == sorted(d.recorded_at for d in oldest)
+
+
+def test_string_filters_ignore_case_and_accents_on_either_side(index):
+    index.replace_filing(
+        FILING,
+        0,
+        [
+            contribution(1, "José Pérez", "100.00", "2026-02-01", city="San José", employer="José Farms"),
+            contribution(2, "Ann Lee", "200.00", "2026-02-02", city="SAN JOSE", employer="CAFE OLE"),
+            contribution(
+                3, "Bo Li", "300.00", "2026-02-03", city="Fresno", employer="Café Olé", occupation="Diseñador"
+            ),
+        ],
+    )
+    count = lambda **filters: index.search(SearchQuery(**filters)).count  # noqa: E731
+    assert count(cities=("San Jose",)) == 2
+    assert count(cities=("SAN JOSÉ",)) == 2
+    assert count(cities=("san  josé",)) == 2
+    assert count(employers=("Jose Farms",)) == 1
+    assert count(employers=("cafe olé",)) == 2
+    assert count(occupations=("DISENADOR",)) == 1
+    assert count(cities=("San José",), employers=("Café Ole",)) == 1
+    # Totals by employer group the spellings, shown as the most recent row writes it.
+    buckets = index.aggregate(SearchQuery(), "employer", 10).buckets
+    assert [(b.key, b.total, b.count) for b in buckets] == [
+        ("Café Olé", Decimal("500.00"), 2),
+        ("José Farms", Decimal("100.00"), 1),
+    ]
+
+
+def test_words_ignore_accents_typed_or_written(index):
+    index.replace_filing(
+        FILING,
+        0,
+        [
+            contribution(1, "José Pérez", "100.00", "2026-02-01"),
+            contribution(2, "Jose Perez", "200.00", "2026-02-02"),
+        ],
+    )
+    for text in ("jose perez", "JOSÉ PÉREZ", "josé", "pére"):
+        assert index.search(SearchQuery(text=text)).count == 2, text
+
+
 # -- order and pages ---------------------------------------------------------------------------------------------
 
 

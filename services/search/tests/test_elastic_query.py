@@ -7,13 +7,15 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from elasticsearch import Elasticsearch, helpers
+from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig
+from elasticsearch import AuthorizationException, Elasticsearch, helpers
 from elasticsearch.dsl import Mapping, Search
 
 from search.domain.documents import ENTITY, FILING, TRANSACTION, SearchDocument
 from search.domain.query import GROUPINGS, SORTS, BadCursor, SearchQuery
 from search.domain.query import decode_cursor as decode_key
 from search.elastic_query import (
+    ADDED_FIELDS,
     DERIVED_FIELDS,
     ESTIMATED_COUNT_LIMIT,
     GROUP_FIELDS,
@@ -268,6 +270,51 @@ def test_a_transaction_source_carries_cents_zip_and_typeahead_and_reads_back_equ
     assert document_from_source(source) == document
 
 
+def test_a_source_carries_when_it_reached_the_public_record_its_filing_date_else_its_own_date():
+    late = _transaction(dated_at=datetime(2025, 8, 1, tzinfo=UTC), filed_at=FILED)
+    assert document_source(late)["recorded_at"] == FILED.isoformat()
+    assert document_source(_entity())["recorded_at"] == _entity().dated_at.isoformat()
+    assert document_from_source(document_source(late)) == late
+    assert _field("recorded_at") == {"type": "date"}
+
+
+def test_fields_added_since_the_first_indices_are_put_into_a_serving_index_mapping():
+    from search.elastic_index import ElasticIndex
+
+    assert set(ADDED_FIELDS) <= set(MAPPINGS["properties"])
+
+    class Indices:
+        def __init__(self) -> None:
+            self.put: list[dict] = []
+
+        def exists_alias(self, name: str) -> bool:
+            return True
+
+        def put_mapping(self, **arguments) -> None:
+            self.put.append(arguments)
+
+    class Client:
+        indices = Indices()
+
+    ElasticIndex(Client(), "cars-search-test").ensure_alias()  # type: ignore[arg-type]
+    assert Client.indices.put == [
+        {"index": "cars-search-test", "properties": {"recorded_at": MAPPINGS["properties"]["recorded_at"]}}
+    ]
+    put_mapping = inspect.signature(Elasticsearch(hosts="http://127.0.0.1:9").indices.put_mapping).parameters
+    assert {"index", "properties"} <= set(put_mapping)
+
+    # A reader whose credentials may not change the mapping still opens the index; the writer adds the fields.
+    class Refusing(Indices):
+        def put_mapping(self, **arguments) -> None:
+            meta = ApiResponseMeta(403, "1.1", HttpHeaders(), 0.0, NodeConfig("http", "localhost", 9200))
+            raise AuthorizationException("security_exception", meta=meta, body={})
+
+    class ReadOnlyClient:
+        indices = Refusing()
+
+    ElasticIndex(ReadOnlyClient(), "cars-search-test").ensure_alias()  # type: ignore[arg-type]
+
+
 def test_entities_suggest_their_name_first_and_filings_or_replaced_rows_suggest_nothing():
     assert document_source(_entity())["suggest"] == {"input": ["Friends of Example"], "weight": 2}
     assert document_from_source(document_source(_entity())) == _entity()
@@ -390,6 +437,11 @@ def test_zip_codes_match_on_their_five_digit_prefix():
 def test_string_filters_fold_accents_and_spaces_as_the_embedded_engine_does():
     clauses = filter_clauses(SearchQuery(employers=("Unified  School District ", "PEÑA FARMS")))
     assert clauses[0] == {"terms": {"employer.exact": ["pena farms", "unified school district"]}}
+    cities = filter_clauses(SearchQuery(cities=("SAN JOSÉ", "San Jose", "Jose")))
+    assert cities[0] == {"terms": {"city": ["jose", "san jose"]}}
+    # The stored side: every string filter field is a keyword folded by the same normalizer.
+    for field in KEYWORD_FILTERS.values():
+        assert _field(field)["normalizer"] == "folded"
 
 
 def test_election_cycles_are_two_year_date_ranges_any_of_which_matches():
@@ -412,6 +464,16 @@ def test_date_range_includes_the_whole_last_day():
     assert both[0] == {"range": {"dated_at": {"gte": "2026-01-01", "lt": "2026-07-01"}}}
     assert filter_clauses(SearchQuery(date_to=date(2026, 12, 31)))[0] == {"range": {"dated_at": {"lt": "2027-01-01"}}}
     assert filter_clauses(SearchQuery(date_from=date(2026, 2, 1)))[0] == {"range": {"dated_at": {"gte": "2026-02-01"}}}
+
+
+def test_filed_range_goes_by_when_the_record_reached_the_public_record_whole_days():
+    both = filter_clauses(SearchQuery(filed_from=date(2026, 12, 1), filed_to=date(2026, 12, 31)))
+    assert both[0] == {"range": {"recorded_at": {"gte": "2026-12-01", "lt": "2027-01-01"}}}
+    since = filter_clauses(SearchQuery(filed_from=date(2026, 12, 1), date_to=date(2025, 12, 31)))
+    assert since[:2] == [
+        {"range": {"dated_at": {"lt": "2026-01-01"}}},
+        {"range": {"recorded_at": {"gte": "2026-12-01"}}},
+    ]
 
 
 def test_amount_range_is_in_whole_cents_and_never_widens():
@@ -453,6 +515,8 @@ def test_each_sort_orders_by_its_key_then_id():
         "-date": [{"dated_at": {"order": "desc"}}, {"id": {"order": "asc"}}],
         "amount": [{"amount_cents": {"order": "asc", "missing": "_last"}}, {"id": {"order": "asc"}}],
         "-amount": [{"amount_cents": {"order": "desc", "missing": "_last"}}, {"id": {"order": "asc"}}],
+        "filed": [{"recorded_at": {"order": "asc"}}, {"id": {"order": "asc"}}],
+        "-filed": [{"recorded_at": {"order": "desc"}}, {"id": {"order": "asc"}}],
     }
     for sort in SORTS:
         clauses = sort_clauses(SearchQuery(text="x", sort=sort))

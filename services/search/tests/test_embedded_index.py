@@ -238,7 +238,7 @@ def test_the_planner_statistics_follow_the_table_size_every_so_many_writes(index
     with sqlite3.connect(index.path) as connection:
         assert connection.execute(query).fetchone()[0] == "1000 500 20 1"  # written with the schema, at least 1000
         connection.executemany(
-            "INSERT INTO documents (rowid, id, kind, version, dated_at) VALUES (?, ?, 'entity', 0, '')",
+            "INSERT INTO documents (rowid, id, kind, version, dated_at, recorded_at) VALUES (?, ?, 'entity', 0, '', 0)",
             [(rowid, f"filler:{rowid}") for rowid in range(10, 4010)],
         )
     index.upsert(entity_document(entity_registered(entity_id="1400002")["payload"]))
@@ -252,7 +252,7 @@ def test_the_planner_statistics_follow_a_table_that_doubled_in_few_writes(index,
     with sqlite3.connect(index.path) as connection:
         assert connection.execute(query).fetchone()[0].split()[0] == "1000"
         connection.executemany(
-            "INSERT INTO documents (rowid, id, kind, version, dated_at) VALUES (?, ?, 'entity', 0, '')",
+            "INSERT INTO documents (rowid, id, kind, version, dated_at, recorded_at) VALUES (?, ?, 'entity', 0, '', 0)",
             [(rowid, f"filler:{rowid}") for rowid in range(10, 2510)],
         )
     index.upsert(entity_document(entity_registered(entity_id="1400002")["payload"]))  # the second write of all
@@ -498,3 +498,20 @@ def test_typeahead_offers_names_with_accents_and_punctuation(index, filing_accep
     )
     assert [s.text for s in index.suggest("luis", 5)] == ["Luis Peña"]
     assert [s.text for s in index.suggest("mary o", 5)] == ["Mary O'Brien-Smith"]
+
+
+def test_a_search_filed_within_a_few_days_reads_the_filing_date_index_rather_than_a_large_group(index, filing_accepted):
+    index.replace_filing("f-large", 0, _committee_lines(filing_accepted, "1400001", "f-large", 60))
+    late = filing_accepted(filing_id="f-late", entity_id="1400001", filed_at=datetime(2026, 12, 1, 9, tzinfo=UTC))
+    index.replace_filing("f-late", 0, [filing_document(late["payload"])])
+    recent = SearchQuery(entity_ids=("1400001",), filed_from=date(2026, 12, 1), sort="-filed")
+    with index._connection() as connection:
+        assert index._filed_first(connection, recent) == frozenset({"d.entity_id"})
+        # Filed over days holding more rows than the group, or no group to read: the planner chooses as it would.
+        assert index._filed_first(connection, dataclasses.replace(recent, filed_from=date(2026, 1, 1))) == frozenset()
+        assert index._filed_first(connection, SearchQuery(filed_from=date(2026, 12, 1))) == frozenset()
+    statement = embedded_index.page_statement(recent, unindexed=frozenset({"d.entity_id"}))
+    with sqlite3.connect(index.path) as connection:
+        plan = [row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {statement.sql}", statement.parameters)]
+    assert "documents_by_recorded" in plan[0]
+    assert [document.id for document in index.search(recent).documents] == ["filing:f-late"]

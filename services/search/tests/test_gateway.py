@@ -129,6 +129,7 @@ def test_hostile_query_text_is_an_ordinary_search(client):
     ("query", "field"),
     [
         ({"date_from": "2026-03-01", "date_to": "2026-02-01"}, "date_from"),
+        ({"filed_from": "2026-12-02", "filed_to": "2026-12-01"}, "filed_from"),
         ({"amount_min": "100", "amount_max": "99.99"}, "amount_min"),
         ({"election_cycle": 2025}, "election_cycle"),
         ({"after": "bm90IGEgY3Vyc29y"}, "after"),
@@ -160,6 +161,8 @@ def test_impossible_aggregate_is_a_400_too(client):
         ({"zip": "9581"}, "zip.0"),
         ({"state": "California"}, "state.0"),
         ({"date_from": "yesterday"}, "date_from"),
+        ({"filed_from": "2026-02-30"}, "filed_from"),
+        ({"sort": "filed_at"}, "sort"),
         ({"amount_min": "NaN"}, "amount_min"),
         ([("city", f"City {n}") for n in range(51)], "city"),
     ],
@@ -176,7 +179,20 @@ def test_openapi_document_describes_every_filter_and_route(client):
     operation = document["paths"]["/api/search/documents"]["get"]
     names = {parameter["name"] for parameter in operation["parameters"]}
     assert {"q", "kind", "zip", "election_cycle", "amount_min", "sort", "after", "exact_count", "limit"} <= names
+    assert {"filed_from", "filed_to"} <= names
+    sort = next(parameter for parameter in operation["parameters"] if parameter["name"] == "sort")
+    assert {"filed", "-filed"} <= set(sort["schema"]["enum"])
     assert "security" not in operation
     assert {"/api/search/aggregates", "/api/search/typeahead", "/api/search/documents/{document_id}"} <= set(
         document["paths"]
     )
+
+
+def test_filing_day_filters_and_order_and_filters_without_accents(client):
+    filed = {"filed_from": "2026-07-31", "filed_to": "2026-07-31", "kind": "transaction", "sort": "-filed"}
+    response = client.get("/api/search/documents", query_string=filed)
+    assert (response.status_code, response.json["count"]) == (200, 3)
+    later = client.get("/api/search/documents", query_string={"filed_from": "2026-08-01"})
+    assert later.json["count"] == 0
+    accented = client.get("/api/search/documents", query_string={"employer": "ÁCME  FARMS"})
+    assert [result["name"] for result in accented.json["results"]] == ["Luis Peña"]

@@ -41,6 +41,7 @@ def test_repeated_words_count_once_and_terms_are_capped():
     ("query", "field"),
     [
         (SearchQuery(date_from=date(2026, 2, 1), date_to=date(2026, 1, 31)), "date_from"),
+        (SearchQuery(filed_from=date(2026, 12, 2), filed_to=date(2026, 12, 1)), "filed_from"),
         (SearchQuery(amount_min=Decimal("10"), amount_max=Decimal("9.99")), "amount_min"),
         (SearchQuery(election_cycles=(2026, 2025)), "election_cycles"),
         (SearchQuery(zip_codes=("9581",)), "zip_codes"),
@@ -57,6 +58,7 @@ def test_impossible_queries_are_refused_naming_the_field(query, field):
 
 def test_a_possible_query_passes():
     check_query(SearchQuery(date_from=date(2026, 1, 1), date_to=date(2026, 1, 1), election_cycles=(2026,)))
+    check_query(SearchQuery(filed_from=date(2026, 12, 1), filed_to=date(2026, 12, 1), sort="-filed"))
 
 
 def test_cursor_round_trips_and_refuses_another_sort_or_garbage():
@@ -73,4 +75,8 @@ def test_election_cycle_runs_two_calendar_years_to_its_even_year():
 
 def test_filter_keys_fold_case_accents_and_spaces_and_zip_takes_five_digits():
     assert filter_key("  Peña   FARMS ") == "pena farms"
+    assert filter_key("SAN JOSÉ") == filter_key("San Jose") == "san jose"
+    assert filter_key("José") == filter_key("Jose") == "jose"
+    # Letters Elasticsearch's asciifolding folds though Unicode gives them no decomposition.
+    assert filter_key("Søren Łukasz Æsir STRASSE Straße") == "soren lukasz aesir strasse strasse"
     assert zip5("95814-1234") == "95814"

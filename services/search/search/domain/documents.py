@@ -69,6 +69,13 @@ class SearchDocument:
     status: str | None = None
     former_names: tuple[str, ...] = ()
 
+    @property
+    def recorded_at(self) -> datetime:
+        """When the document reached the public record, what alerts and the `filed` order go by: the filing date of
+        a filing and of its transactions (an amendment's own, so its restated rows are news again), else (a filer,
+        whose registration carries a day but no filing time) its own date, the day it registered."""
+        return self.filed_at or self.dated_at
+
     def to_record(self) -> dict[str, Any]:
         """A JSON-ready dict (dates as ISO text, amounts as decimal text)."""
         return {

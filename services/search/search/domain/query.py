@@ -19,8 +19,9 @@ MAX_TERMS = 16
 MAX_FILTER_VALUES = 50
 MAX_TOP = 100
 
-# Orders a search can ask for; relevance falls back to newest first when there is no text.
-SORTS: tuple[str, ...] = ("relevance", "date", "-date", "amount", "-amount")
+# Orders a search can ask for; relevance falls back to newest first when there is no text. `filed` goes by when
+# the record reached the public record (SearchDocument.recorded_at), `date` by its own date.
+SORTS: tuple[str, ...] = ("relevance", "date", "-date", "amount", "-amount", "filed", "-filed")
 # What aggregates group by.
 GROUPINGS: tuple[str, ...] = ("contributor", "employer", "month", "zip", "entity")
 
@@ -47,6 +48,9 @@ class SearchQuery:
     election_cycles: tuple[int, ...] = ()
     date_from: date | None = None
     date_to: date | None = None
+    # Days the record reached the public record (SearchDocument.recorded_at: filing date, a filer's registration).
+    filed_from: date | None = None
+    filed_to: date | None = None
     amount_min: Decimal | None = None
     amount_max: Decimal | None = None
     include_history: bool = False
@@ -113,9 +117,16 @@ def election_cycle_bounds(cycle: int) -> tuple[date, date]:
     return date(cycle - 1, 1, 1), date(cycle, 12, 31)
 
 
+# Letters without a decomposition that Elasticsearch's asciifolding still folds, so both engines fold them alike.
+_UNDECOMPOSED = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i"})
+
+
 def filter_key(value: str) -> str:
-    """How string filters compare: case and diacritics folded, runs of spaces made one ('Peña  CA' -> 'pena ca')."""
-    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    """How string filters compare: case and diacritics folded, runs of spaces made one ('Peña  CA' -> 'pena ca',
+    'SAN JOSÉ' -> 'san jose')."""
+    if value.isascii():  # most values: the same result without decomposing
+        return " ".join(value.lower().split())
+    decomposed = unicodedata.normalize("NFKD", value.casefold().translate(_UNDECOMPOSED))
     return " ".join("".join(char for char in decomposed if not unicodedata.combining(char)).split())
 
 
@@ -182,6 +193,8 @@ def check_query(query: SearchQuery) -> None:
             raise ImpossibleQuery(name, f"At most {MAX_FILTER_VALUES} values may be given.")
     if query.date_from and query.date_to and query.date_from > query.date_to:
         raise ImpossibleQuery("date_from", "The start date is after the end date.")
+    if query.filed_from and query.filed_to and query.filed_from > query.filed_to:
+        raise ImpossibleQuery("filed_from", "The first filing day is after the last one.")
     if query.amount_min is not None and query.amount_max is not None and query.amount_min > query.amount_max:
         raise ImpossibleQuery("amount_min", "The smallest amount is larger than the largest amount.")
     for cycle in query.election_cycles:

@@ -28,7 +28,10 @@ class SearchFilters(FilterQuery):
 
     sort = fields.String(
         validate=validate.OneOf(SORTS),
-        metadata={"description": "relevance (newest first without words; the default), date, -date, amount, -amount."},
+        metadata={
+            "description": "relevance (newest first without words; the default), date, -date, amount, -amount, "
+            "filed, -filed (by filing date)."
+        },
     )
 
 

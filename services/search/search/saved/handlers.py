@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 
@@ -32,6 +32,8 @@ ALERT_SCAN_CAP = 10_000
 ALERTS_PER_PASS = 100
 
 Watermark = tuple[datetime, str]
+"""The newest match an alert run saw: (recorded_at, id), when it reached the public record (its filing date), then
+its id; or, for a search last run before alerts went by filing date, its (dated_at, id)."""
 
 
 class SavedSearchNotFound(Exception):
@@ -69,7 +71,7 @@ def create_saved_search(
     schedule: str,
     now: datetime,
 ) -> SavedSearch:
-    """Save a search under a name of the person's choosing; a scheduled one alerts only on results newer than now."""
+    """Save a search under a name of the person's choosing; a scheduled one alerts only on results filed from now on."""
     owned = session.scalar(select(func.count()).select_from(SavedSearch).where(SavedSearch.user_id == user_id)) or 0
     if owned >= MAX_SAVED_PER_PERSON:
         raise TooManySaved(f"one person keeps at most {MAX_SAVED_PER_PERSON} saved searches")
@@ -150,7 +152,7 @@ def delete_saved_search(session: Session, *, user_id: str, saved_search_id: str,
 
 def share(session: Session, index: SearchIndex, *, user_id: str, saved_search_id: str, now: datetime) -> SavedSearch:
     """Give the saved search a share link (the same one again if it has one). Link holders may subscribe to its
-    new results by e-mail: from now on it runs daily for them, telling only of what arrives after it was shared."""
+    new results by e-mail: from now on it runs daily for them, telling only of what is filed after it was shared."""
     saved = saved_search_of(session, user_id, saved_search_id)
     if saved.share_token is None:
         saved.share_token = token = new_share_token()
@@ -168,16 +170,18 @@ def revoke_share(session: Session, *, user_id: str, saved_search_id: str, now: d
     if saved.share_token is not None:
         saved.share_token = None
         saved.updated_at = now
-        saved.public_next_run_at = saved.public_watermark_dated_at = saved.public_watermark_id = None
+        saved.public_next_run_at = saved.public_watermark_filed_at = saved.public_watermark_id = None
+        saved.public_watermark_dated_at = None
         _announce_unshared(session, saved, now)
         log.info("saved_search_share_revoked", saved_search_id=saved.id)
     return saved
 
 
 def _start_public_run(saved: SavedSearch, index: SearchIndex, now: datetime) -> None:
-    """The public runs tell only of what arrives from now on, starting at the next alert hour."""
+    """The public runs tell only of what is filed from now on, starting at the next alert hour."""
     newest = _newest(index, query_from_stored(saved.filters))
-    saved.public_watermark_dated_at, saved.public_watermark_id = newest if newest is not None else (None, None)
+    saved.public_watermark_filed_at, saved.public_watermark_id = newest if newest is not None else (None, None)
+    saved.public_watermark_dated_at = None
     saved.public_next_run_at = next_run_at(DAILY, now)
 
 
@@ -209,8 +213,9 @@ def run_saved_search(index: SearchIndex, saved: SavedSearch, *, limit: int, afte
 
 
 def run_due_alerts(session: Session, index: SearchIndex, *, now: datetime, portal_url: str) -> list[SavedSearch]:
-    """Run each scheduled search that is due: announce its results newer than the last run (if any), move its
-    watermark to the newest match and schedule its next run. The saved searches that had new results."""
+    """Run each scheduled search that is due: announce its results filed after the newest match of the last run (if
+    any), whatever their own dates, move its watermark to the newest match and schedule its next run. The saved
+    searches that had new results."""
     due = session.scalars(
         select(SavedSearch)
         .where(SavedSearch.schedule != NEVER, SavedSearch.next_run_at <= now)
@@ -220,9 +225,11 @@ def run_due_alerts(session: Session, index: SearchIndex, *, now: datetime, porta
     ).all()
     matched = []
     for saved in due:
-        watermark = _watermark(saved)
-        new_results, newest = _new_results(index, query_from_stored(saved.filters), watermark)
-        saved.watermark_dated_at, saved.watermark_id = newest if newest is not None else (None, None)
+        query = query_from_stored(saved.filters)
+        dated = _dated_watermark(saved)
+        new_results, newest = _new_results(index, query, _watermark(saved), dated, saved.last_run_at)
+        saved.watermark_filed_at, saved.watermark_id = newest if newest is not None else (None, None)
+        saved.watermark_dated_at = None
         saved.last_run_at = now
         saved.next_run_at = next_run_at(saved.schedule, now)
         if new_results:
@@ -248,8 +255,8 @@ def run_due_alerts(session: Session, index: SearchIndex, *, now: datetime, porta
 
 def run_due_public_alerts(session: Session, index: SearchIndex, *, now: datetime, portal_url: str) -> list[SavedSearch]:
     """Run each shared search whose daily public run is due (whatever its owner's schedule): announce its results
-    newer than its last public run for the link holders who subscribed, with the share link, never the owner's.
-    The shared searches that had new results."""
+    filed after the newest match of its last public run for the link holders who subscribed, with the share link,
+    never the owner's. The shared searches that had new results."""
     due = session.scalars(
         select(SavedSearch)
         .where(
@@ -269,9 +276,10 @@ def run_due_public_alerts(session: Session, index: SearchIndex, *, now: datetime
             # Shared before public alerts existed: its public runs start now, telling of what arrives from now on.
             _start_public_run(saved, index, now)
             continue
-        watermark = _public_watermark(saved)
-        new_results, newest = _new_results(index, query_from_stored(saved.filters), watermark)
-        saved.public_watermark_dated_at, saved.public_watermark_id = newest if newest is not None else (None, None)
+        query = query_from_stored(saved.filters)
+        new_results, newest = _new_results(index, query, _public_watermark(saved), _public_dated_watermark(saved))
+        saved.public_watermark_filed_at, saved.public_watermark_id = newest if newest is not None else (None, None)
+        saved.public_watermark_dated_at = None
         saved.public_next_run_at = next_run_at(DAILY, now)
         if new_results:
             payload = {
@@ -293,52 +301,99 @@ def saved_search_link(portal_url: str, saved_search_id: str) -> str:
 
 
 def _public_watermark(saved: SavedSearch) -> Watermark | None:
-    if saved.public_watermark_dated_at is None or saved.public_watermark_id is None:
+    if saved.public_watermark_filed_at is None or saved.public_watermark_id is None:
         return None
-    return saved.public_watermark_dated_at, saved.public_watermark_id
+    return saved.public_watermark_filed_at, saved.public_watermark_id
+
+
+def _public_dated_watermark(saved: SavedSearch) -> Watermark | None:
+    if saved.public_watermark_filed_at is not None or saved.public_watermark_dated_at is None:
+        return None
+    return (saved.public_watermark_dated_at, saved.public_watermark_id) if saved.public_watermark_id else None
 
 
 def _watermark(saved: SavedSearch) -> Watermark | None:
-    if saved.watermark_dated_at is None or saved.watermark_id is None:
+    if saved.watermark_filed_at is None or saved.watermark_id is None:
         return None
-    return saved.watermark_dated_at, saved.watermark_id
+    return saved.watermark_filed_at, saved.watermark_id
 
 
-def _new_results(index: SearchIndex, query: SearchQuery, watermark: Watermark | None) -> tuple[int, Watermark | None]:
-    """How many matches are newer than `watermark`, and the newest (dated_at, id) of all matches."""
-    query = replace(query, sort="-date", limit=MAX_LIMIT, after=None)
+def _dated_watermark(saved: SavedSearch) -> Watermark | None:
+    if saved.watermark_filed_at is not None or saved.watermark_dated_at is None:
+        return None
+    return (saved.watermark_dated_at, saved.watermark_id) if saved.watermark_id else None
+
+
+def _new_results(
+    index: SearchIndex,
+    query: SearchQuery,
+    watermark: Watermark | None,
+    dated: Watermark | None = None,
+    last_run_at: datetime | None = None,
+) -> tuple[int, Watermark | None]:
+    """How many matches reached the public record after `watermark` (recorded_at, id), and the newest (recorded_at,
+    id) of all matches. A search last run before alerts went by filing date has only its (dated_at, id) watermark of
+    then (`dated`): once, its news are what is newer by that one and, when the time of that run is known
+    (`last_run_at`, the owner's runs), what was filed after it; so its first run after the change neither floods its
+    subscribers with every earlier match nor loses what the old rule would have told."""
+    if dated is not None:
+        return _newer_since(index, query, dated, last_run_at), _newest(index, query)
+    query = replace(query, sort="-filed", limit=MAX_LIMIT, after=None)
     if watermark is not None:
-        # Only the watermark's day and later can hold newer matches: the date filter keeps the scan short.
-        since = watermark[0].date()
-        query = replace(query, date_from=max(query.date_from, since) if query.date_from else since)
+        # Only the watermark's filing day and later can hold newer matches: the filed filter keeps the scan short.
+        since = watermark[0].astimezone(UTC).date()
+        query = replace(query, filed_from=max(query.filed_from, since) if query.filed_from else since)
     count, newest = 0, watermark
     for document in islice(index.scan(query), ALERT_SCAN_CAP):
-        key = (document.dated_at, document.id)
-        if is_newer(document.dated_at, document.id, watermark):
+        key = (document.recorded_at, document.id)
+        if is_newer(*key, watermark):
             count += 1
         if newest is None or key > newest:
             newest = key
     return count, newest
 
 
+def _newer_since(index: SearchIndex, query: SearchQuery, dated: Watermark, last_run_at: datetime | None) -> int:
+    """How many matches are newer than a (dated_at, id) watermark, as alerts counted before they went by filing date,
+    or (with `last_run_at`) were filed after that run."""
+    day = dated[0].astimezone(UTC).date()
+    by_date = replace(query, sort="-date", limit=MAX_LIMIT, after=None)
+    by_date = replace(by_date, date_from=max(query.date_from, day) if query.date_from else day)
+    newer = {
+        document.id
+        for document in islice(index.scan(by_date), ALERT_SCAN_CAP)
+        if is_newer(document.dated_at, document.id, dated)
+    }
+    if last_run_at is not None:
+        day = last_run_at.astimezone(UTC).date()
+        by_filing = replace(query, sort="-filed", limit=MAX_LIMIT, after=None)
+        by_filing = replace(by_filing, filed_from=max(query.filed_from, day) if query.filed_from else day)
+        newer |= {
+            document.id
+            for document in islice(index.scan(by_filing), ALERT_SCAN_CAP)
+            if document.recorded_at > last_run_at
+        }
+    return min(len(newer), ALERT_SCAN_CAP)
+
+
 def _set_schedule(saved: SavedSearch, index: SearchIndex, schedule: str, now: datetime) -> None:
     saved.schedule = schedule
     saved.next_run_at = next_run_at(schedule, now)
-    saved.watermark_dated_at, saved.watermark_id = (None, None)
+    saved.watermark_filed_at = saved.watermark_dated_at = saved.watermark_id = None
     if schedule != NEVER:
-        # What matches now is not news: the first alert tells only of what arrives after the search was scheduled.
+        # What matches now is not news: the first alert tells only of what is filed after the search was scheduled.
         newest = _newest(index, query_from_stored(saved.filters))
         if newest is not None:
-            saved.watermark_dated_at, saved.watermark_id = newest
+            saved.watermark_filed_at, saved.watermark_id = newest
 
 
 def _newest(index: SearchIndex, query: SearchQuery) -> Watermark | None:
-    """The newest (dated_at, id) of the matches: the first by date, then any of its day with a later id."""
-    page = index.search(replace(query, sort="-date", limit=1, after=None))
+    """The newest (recorded_at, id) of the matches: the first by filing date, then any of its day with a later key."""
+    page = index.search(replace(query, sort="-filed", limit=1, after=None))
     if not page.documents:
         return None
     first = page.documents[0]
-    return _new_results(index, query, (first.dated_at, first.id))[1]
+    return _new_results(index, query, (first.recorded_at, first.id))[1]
 
 
 def _name_taken(session: Session, user_id: str, name: str) -> bool:

@@ -27,6 +27,6 @@ def next_run_at(schedule: str, after: datetime) -> datetime | None:
     return slot if slot > earliest else slot + timedelta(days=1)
 
 
-def is_newer(dated_at: datetime, document_id: str, watermark: tuple[datetime, str] | None) -> bool:
-    """Whether a match came after the newest one seen at the last run (by date, then id for the same date)."""
-    return watermark is None or (dated_at, document_id) > watermark
+def is_newer(moment: datetime, document_id: str, watermark: tuple[datetime, str] | None) -> bool:
+    """Whether a match came after the newest one seen at the last run (by time, then id for the same time)."""
+    return watermark is None or (moment, document_id) > watermark
