@@ -238,11 +238,12 @@ PAYMENT_CODES = ("LIT", "CNS", "POS", "WEB", "PRT", "OFC", "SAL", "TEL")
 _RAW_SCHEMA = (
     "CREATE TABLE documents (id TEXT, kind TEXT, version INTEGER, current INTEGER, filing_id TEXT, "
     "amendment INTEGER, entity_id TEXT, entity_type TEXT, form TEXT, schedule TEXT, name TEXT, employer TEXT, "
-    "occupation TEXT, city TEXT, state TEXT, zip5 TEXT, dated_at TEXT, amount_cents INTEGER, record TEXT)",
+    "occupation TEXT, city TEXT, state TEXT, zip5 TEXT, dated_at TEXT, amount_cents INTEGER, recorded_at INTEGER, "
+    "record TEXT)",
     "CREATE VIRTUAL TABLE documents_text USING fts5(title, description, keywords, name, employer, occupation, "
     "tokenize = 'unicode61 remove_diacritics 2')",
 )
-_RAW_INSERT = "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_RAW_INSERT = "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _RAW_INSERT_TEXT = (
     "INSERT INTO documents_text (rowid, title, description, keywords, name, employer, occupation) "
     "VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -437,6 +438,7 @@ def raw_rows(documents: list[SearchDocument], first_rowid: int) -> tuple[list[tu
                 zip5(document.zip_code) if document.zip_code else None,
                 document.dated_at.astimezone(UTC).isoformat(),
                 None if document.amount is None else int(document.amount * 100),
+                int(document.recorded_at.timestamp()),
                 json.dumps(document.to_record(), separators=(",", ":")),
             )
         )

@@ -666,9 +666,60 @@ class EmbeddedIndex:
     def replace_filings(self, versions: Sequence[FilingVersion]) -> list[int]:
         # One write transaction for all: most of a filing's cost is the index pages it touches, shared by the
         # filings written together. Each version sees those written before it (an amendment after its original).
-        return self._writing(
-            lambda connection, touched: [self._replace(connection, touched, version) for version in versions]
+        return self._writing(lambda connection, touched: self._replace_all(connection, touched, versions))
+
+    def _replace_all(
+        self, connection: sqlite3.Connection, touched: int, versions: Sequence[FilingVersion]
+    ) -> list[int]:
+        """Each version's documents stored, in order. A run of originals of distinct filings (most of what the worker
+        and an import write) is written as one: an original retires nothing, so its documents join the others'."""
+        stored: list[int] = []
+        run: list[FilingVersion] = []
+        for version in versions:
+            if version.amendment == 0 and all(version.filing_id != earlier.filing_id for earlier in run):
+                run.append(version)
+                continue
+            stored += self._replace_originals(connection, touched, run)
+            run = []
+            if version.amendment == 0:
+                run.append(version)
+            else:
+                stored.append(self._replace(connection, touched, version))
+        return stored + self._replace_originals(connection, touched, run)
+
+    def _replace_originals(
+        self, connection: sqlite3.Connection, touched: int, versions: list[FilingVersion]
+    ) -> list[int]:
+        """As `_replace` for each of `versions`, originals (amendment 0) of distinct filings, in one `_write_many`."""
+        if not versions:
+            return []
+        amended: set[str] = set()
+        for first in range(0, len(versions), WRITE_CHUNK):
+            filing_ids = [version.filing_id for version in versions[first : first + WRITE_CHUNK]]
+            amended.update(
+                filing_id
+                for (filing_id,) in connection.execute(
+                    "SELECT DISTINCT filing_id FROM documents "  # noqa: S608 - only marks
+                    f"WHERE filing_id IN ({', '.join('?' * len(filing_ids))}) "
+                    "AND kind IN ('filing', 'transaction') AND amendment > 0",
+                    filing_ids,
+                )
+            )
+        kept = [version for version in versions if version.filing_id not in amended]
+        self._write_many(
+            connection,
+            (
+                document if document.current else dataclasses.replace(document, current=True)
+                for version in kept
+                for document in version.documents
+            ),
+            touched,
+            written_ids := set(),
         )
+        return [
+            0 if version.filing_id in amended else len({d.id for d in version.documents} & written_ids)
+            for version in versions
+        ]
 
     def _replace(self, connection: sqlite3.Connection, touched: int, version: FilingVersion) -> int:
         filing_id, amendment = version.filing_id, version.amendment
@@ -691,7 +742,7 @@ class EmbeddedIndex:
         tally = Tally()
         # RETURNING gives the rows as updated: they counted while current.
         tally.add(((kind, 1, *rest) for kind, _current, *rest in retired), sign=-1)
-        return self._write_many(connection, batch, touched, tally)
+        return self._write_many(connection, batch, touched, tally=tally)
 
     def _writing(self, work: Any) -> int:
         """Run `work(connection, touched)` in one write transaction on the generation in service."""
@@ -736,10 +787,11 @@ class EmbeddedIndex:
         connection: sqlite3.Connection,
         documents: Iterable[SearchDocument],
         touched: int,
+        written_ids: set[str] | None = None,
         tally: Tally | None = None,
     ) -> int:
         """Store documents (each unless a newer version of it is stored) in statements of WRITE_CHUNK rows, and
-        bring the kept totals (with `tally`'s changes so far) in step."""
+        bring the kept totals (with `tally`'s changes so far) in step; the ids stored join `written_ids`."""
         tally = tally or Tally()
         stored = 0
         iterator = iter(documents)
@@ -789,6 +841,8 @@ class EmbeddedIndex:
             connection.executemany(_INSERT_TEXT, texts)
             self._add_words(connection, texts)
             stored += len(placed) + len(updates)
+            if written_ids is not None:
+                written_ids.update(document.id for document, _rowid in placed + updates)
         tally.apply(connection)
         return stored
 

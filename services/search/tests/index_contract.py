@@ -445,6 +445,45 @@ def test_filings_written_together_read_as_if_written_one_after_the_other(index):
     assert index.search(SearchQuery(text="late")).count == 0
 
 
+def test_originals_written_together_skip_a_filing_already_amended_and_keep_their_totals(index):
+    other, third = "c3f2e3f0-2d5c-4b9a-8c62-5b7d8e3f4a51", "d4a3f4a1-3e6d-4cab-9d73-6c8e9f4a5b62"
+    amended = version(amendment=1)
+    index.replace_filing(
+        FILING, 1, [filing_document(amended), contribution(1, "Jane Doe", "750.00", "2026-02-10", amended)]
+    )
+    second = version(filing_id=other, entity_id="1400002", entity_name="Committee Two")
+    last = version(filing_id=third, entity_id="1400002", entity_name="Committee Two")
+    stored = index.replace_filings(
+        [
+            FilingVersion(FILING, 0, [filing_document(version()), contribution(1, "Late", "1.00", "2026-01-02")]),
+            FilingVersion(
+                other, 0, [filing_document(second), contribution(1, "Sam Roe", "90.00", "2026-03-01", second)]
+            ),
+            FilingVersion(
+                third,
+                0,
+                [
+                    filing_document(last),
+                    contribution(1, "Ann Poe", "10.00", "2026-03-02", last),
+                    contribution(2, "Ann Poe", "15.00", "2026-03-03", last),
+                ],
+            ),
+        ]
+    )
+    assert stored == [0, 2, 3]
+    assert index.search(SearchQuery(text="late")).count == 0
+    by_entity = index.aggregate(SearchQuery(), "entity", 10).buckets
+    assert sorted((b.key, b.total, b.count) for b in by_entity) == [
+        ("1400001", Decimal("750.00"), 1),
+        ("1400002", Decimal("115.00"), 3),
+    ]
+    one_filer = index.aggregate(SearchQuery(entity_ids=("1400002",)), "contributor", 10).buckets
+    assert [(b.key, b.total, b.count) for b in one_filer] == [
+        ("Sam Roe", Decimal("90.00"), 1),
+        ("Ann Poe", Decimal("25.00"), 2),
+    ]
+
+
 # -- aggregates --------------------------------------------------------------------------------------------------
 
 
