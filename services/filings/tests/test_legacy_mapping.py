@@ -2,8 +2,10 @@
 
 import pytest
 
+from filings.legacy.batches import prepare_batch
+from filings.legacy.copytext import to_json
 from filings.legacy.mapping import LETTERED_LINES, TableMapping, Target, Unmappable, line_number, load_order, part_name
-from filings.legacy.reader import LegacyRow
+from filings.legacy.reader import Header, LegacyRow, RowParser
 
 RCPT_COLUMNS = ["FILING_ID", "AMEND_ID", "LINE_ITEM", "REC_TYPE", "FORM_TYPE", "TRAN_ID", "CTRIB_NAML", "CTRIB_NAMF"]
 RCPT_COLUMNS += ["RCPT_DATE", "AMOUNT", "CUM_YTD"]
@@ -65,3 +67,30 @@ def test_lettered_summary_lines_get_distinct_numbers_above_the_numbered_ones():
 def test_filers_load_before_names_filings_and_transactions():
     order = load_order(["RCPT_CD", "FILER_FILINGS_CD", "FILERNAME_CD", "CVR_CAMPAIGN_DISCLOSURE_CD", "FILERS_CD"])
     assert order == ["FILERS_CD", "FILERNAME_CD", "CVR_CAMPAIGN_DISCLOSURE_CD", "FILER_FILINGS_CD", "RCPT_CD"]
+
+
+def test_line_items_prepared_together_are_written_as_each_would_be_alone():
+    header = "\t".join(RCPT_COLUMNS).encode() + b"\r\n"
+    rows = [
+        receipt(RCPT_DATE="2/3/2000 12:00:00 AM"),
+        receipt(LINE_ITEM="23", CTRIB_NAMF=" Ann  Lee ", RCPT_DATE="2/3/2000"),
+        receipt(FORM_TYPE="Z9", LINE_ITEM="A", CTRIB_NAML=""),
+        receipt(LINE_ITEM="24", CTRIB_NAML='Say "hi" \\ bye'),
+        receipt(LINE_ITEM="25", RCPT_DATE="13/45/2000"),
+    ]
+    raws = ["\t".join(row.values).encode() + b"\r\n" for row in rows]
+    batch = prepare_batch("RCPT_CD", header, 2, b"".join(raws), run_id="run")
+    parser, mapping = RowParser(Header.parse(header)), TableMapping("RCPT_CD", RCPT_COLUMNS)
+    alone = [mapping.line_copy(parser.parse(line, raw)) for line, raw in enumerate(raws, 2)]
+    assert sorted(batch.copy_lines) == sorted(alone)
+    assert batch.keys == sorted("|".join(line.split("\t", 4)[:4]) for line in alone)
+
+
+def test_data_written_straight_from_plain_values_is_the_encoded_data():
+    mapping = TableMapping("RCPT_CD", RCPT_COLUMNS)
+    plain = [receipt(), receipt(CTRIB_NAMF="", AMOUNT=""), LegacyRow(2, b"\t", [""] * len(RCPT_COLUMNS), ["a flag"])]
+    for row in plain:
+        assert mapping.data_json(row) == to_json(mapping.data(row))
+    quoted = receipt(CTRIB_NAML='Say "hi"')
+    quoted.raw = "\t".join(quoted.values).encode()
+    assert mapping.data_json(quoted) is None

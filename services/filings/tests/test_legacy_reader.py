@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from filings.legacy.reader import LegacyRow, QuarantinedRow, TableReader, open_export, opened
+from filings.legacy.reader import Header, LegacyRow, QuarantinedRow, RowParser, TableReader, open_export, opened
 
 EXPORT = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "calaccess" / "export"
 
@@ -147,3 +147,34 @@ def test_a_zip_streams_the_same_rows_as_the_folder(tmp_path):
     for from_zip, from_folder in zip(zipped, folder, strict=True):
         with opened(from_zip) as one, opened(from_folder) as other:
             assert [r.raw for r in TableReader(one).rows()] == [r.raw for r in TableReader(other).rows()]
+
+
+@pytest.mark.parametrize("table", sorted(path.stem for path in EXPORT.glob("*.TSV") if path.stat().st_size))
+def test_a_block_of_lines_parses_as_each_of_its_lines_does(table):
+    with (EXPORT / f"{table}.TSV").open("rb") as stream:
+        reader = TableReader(stream)
+        one_by_one = list(reader.rows())
+    header, block = (EXPORT / f"{table}.TSV").read_bytes().split(b"\n", 1)
+    parsed = RowParser(Header.parse(header + b"\n")).parse_block(2, block)
+    assert parsed.rows_read == len(one_by_one)
+    assert [parsed.row(index) for index in range(len(parsed.lines))] == [
+        row for row in one_by_one if isinstance(row, LegacyRow)
+    ]
+    assert parsed.quarantined == [(row.line, row.reason) for row in one_by_one if isinstance(row, QuarantinedRow)]
+
+
+@pytest.mark.parametrize(
+    "block",
+    [b"1\tA\n2\tB", b"1\tA\r\r\n\r\n2\tB\n", b"1\tA\r\n2\t\xe9\r\n3", b"1\tA\t\r\n2\tB\r", b" \x1a\r\n1\tA\rB\r\n"],
+    ids=["lf-open-end", "stray-cr-blank", "crlf-latin1-open", "extra-field", "ctrl-z-inner-cr"],
+)
+def test_line_ends_and_damaged_bytes_read_alike_in_a_block_and_one_by_one(block):
+    header = Header.parse(b"NAMID\tNAML\r\n")
+    parsed = RowParser(header).parse_block(2, block)
+    lines = [line + b"\n" for line in block.split(b"\n")]
+    lines[-1] = lines[-1][:-1]
+    one_by_one = [RowParser(header).parse(number, raw) for number, raw in enumerate(filter(None, lines), 2)]
+    assert [parsed.row(index) for index in range(len(parsed.lines))] == [
+        row for row in one_by_one if isinstance(row, LegacyRow)
+    ]
+    assert parsed.quarantined == [(row.line, row.reason) for row in one_by_one if isinstance(row, QuarantinedRow)]

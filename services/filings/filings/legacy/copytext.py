@@ -83,20 +83,27 @@ def _noon_in_california(text: str) -> str:
     return datetime.combine(date.fromisoformat(text), time(12), CALIFORNIA).astimezone(UTC).isoformat()
 
 
-def filing_copy_line(values: dict[str, Any], migrated_at: datetime) -> str:
-    """`filing_values` of a row as one line of COPY text (FILING_COLUMNS), repeated dates converted once."""
+def filing_copy_line(values: dict[str, Any], migrated_at: datetime, data_json: str | None = None) -> str:
+    """`filing_values` of a row as one line of COPY text (FILING_COLUMNS), repeated dates converted once.
+
+    `data_json`: the row's data already as JSON text, for a row with a filing date."""
     data = values["data"]
     if values["filed_at"]:
         filed_at = _noon_in_california(values["filed_at"])
     else:
         filed_at = migrated_at.isoformat()
         data = {**data, "legacy_flags": [*data.get("legacy_flags", []), "filed_at: no filing date; migration time"]}
+        data_json = None
+    if data_json is None:
+        records = copy_json({values["record"]: data})
+    else:
+        records = f"{{{to_json(values['record'])}:{data_json}}}".replace("\\", "\\\\")
     start, end = values["period_start"], values["period_end"]
     return (
         f"{values['filing_id'].translate(COPY_ESCAPES)}\t{values['amendment']}\t"
         f"{values['entity_id'].translate(COPY_ESCAPES)}\t{values['form'].translate(COPY_ESCAPES)}\t"
         f"{_day(start) if start else NULL}\t{_day(end) if end else NULL}\tproduction\taccepted\t{filed_at}\t"
-        f"{FILED_BY}\t{copy_json({values['record']: data})}\t{{}}\t{{}}\t[]\tlegacy\n"
+        f"{FILED_BY}\t{records}\t{{}}\t{{}}\t[]\tlegacy\n"
     )
 
 

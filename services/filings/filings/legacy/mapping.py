@@ -13,13 +13,15 @@ import functools
 import hashlib
 import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from itertools import compress
+from itertools import chain, compress
+from operator import itemgetter
 from typing import Any
 
 from filings.legacy.codes import ENTITY_STATUSES, ENTITY_TYPES
-from filings.legacy.copytext import COPY_ESCAPES, copy_json
+from filings.legacy.copytext import COPY_ESCAPES, copy_json, to_json
 from filings.legacy.reader import LegacyRow
 
 
@@ -126,6 +128,7 @@ PERSON_NAMES = {
 """Prefixes of CAL-ACCESS's four-part names (title, first, last, suffix), joined into one readable name."""
 
 _filled = operator.itemgetter(1)
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_]+")
 
 UNKNOWN_FILER = "0"
 """Entity of the filings whose cover names no filer."""
@@ -145,6 +148,17 @@ class LinePlace:
 
     place: dict[str, Any]
     flag: str | None
+
+
+@dataclass(frozen=True)
+class LinePlaces:
+    """Where each row of a batch of line items goes (`TableMapping.line_places`), aligned with the rows."""
+
+    keys: list[str | None]
+    starts: list[str]
+    """The row's filing_id, amendment, part and line in COPY text, each followed by a tab (the data comes next)."""
+    flags: list[str | None]
+    versions: list[tuple[str | None, int | None]]
 
 
 class Unmappable(ValueError):
@@ -187,6 +201,16 @@ class TableMapping:
         self._map = getattr(self, f"_{self.target.value}")
         self._quoted = ['"' + name + '":"' for name in names]
         self._person_names = [('"' + name + '":"', positions) for name, positions in self.person_names]
+        self.json_names = ['","' + name + '":"' for name in names]
+        """Each column's JSON name with the separator before it, for data written straight from the values: a
+        row's data is the join of its filled-in values each after its name, the first separator dropped."""
+        self.json_person_names = [('","' + name + '":"', positions) for name, positions in self.person_names]
+        self.plain_names = (
+            len(set(names)) == len(names)
+            and "legacy_flags" not in names
+            and all(_PLAIN_NAME.fullmatch(name) for name in names)
+        )
+        """Whether every name is its own JSON string body, each once (else data goes through the encoder)."""
 
     def key(self, row: LegacyRow) -> tuple[str, MappedRow | LinePlace | None]:
         """A row's natural key, cheaply where it can be (line items, kept records), with what was mapped of it
@@ -256,25 +280,75 @@ class TableMapping:
             data["legacy_flags"] = row.flags
         return data
 
+    def data_json(self, row: LegacyRow) -> str | None:
+        """`data` of a row as JSON text (as `to_json` writes it), written straight from its values when they are
+        plain text (no quote, backslash or repaired byte: each is its own JSON string body); else None."""
+        raw = row.raw
+        if row.repaired or b'"' in raw or b"\\" in raw or not self.plain_names:
+            return None
+        values = row.values
+        pieces = list(chain.from_iterable(zip(compress(self.json_names, values), filter(None, values), strict=True)))
+        for quoted, positions in self.json_person_names:
+            parts = [values[position] for position in positions if values[position]]
+            if parts:
+                pieces.append(quoted + " ".join(" ".join(parts).split()))
+        text = "{" + "".join(pieces)[2:] + '"' if pieces else "{"
+        if row.flags:
+            text += ("," if pieces else "") + '"legacy_flags":' + to_json(row.flags)
+        return text + "}"
+
     def value(self, row: LegacyRow, column: str) -> str:
         position = self.index.get(column)
         return row.values[position].strip() if position is not None else ""
 
     def number(self, row: LegacyRow, column: str) -> int:
-        text = self.value(row, column)
-        if text.isdigit() and len(text) <= 15:
-            return int(text)
-        if not re.fullmatch(r"-?\d{1,15}", text):
-            raise Unmappable(f"{column} is not a number: {text!r}" if text else f"{column} is missing")
-        return int(text)
+        return number_of(column, self.value(row, column))
 
     def identifier(self, row: LegacyRow, column: str) -> str:
-        text = self.value(row, column)
-        if not text:
-            raise Unmappable(f"{column} is missing")
-        if len(text) > 20:
-            raise Unmappable(f"{column} is too long: {text[:40]!r}")
-        return text
+        return identifier_of(column, self.value(row, column))
+
+    def line_places(self, rows: list[list[str]]) -> LinePlaces:
+        """`_line_place` for rows of line items at once, each distinct value mapped once: each row's key (None
+        for a row that cannot be placed, which `key` tells why), its COPY text up to its data, its part's flag
+        and its filing version."""
+        size = len(rows)
+        ids, amendments, items = (self._column(rows, name) for name in ("FILING_ID", "AMEND_ID", "LINE_ITEM"))
+        id_of = _mapped(set(ids), lambda text: identifier_of("FILING_ID", text.strip()))
+        amendment_of = _mapped(set(amendments), lambda text: number_of("AMEND_ID", text.strip()))
+        line_of = _mapped(set(items), lambda text: line_number(text.strip()))
+        if self.table in FIXED_PARTS:
+            parts: list[str] = [FIXED_PARTS[self.table]] * size
+            flags: list[str | None] = [None] * size
+        else:
+            column = PREFIXED_PARTS[self.table][1] if self.table in PREFIXED_PARTS else "FORM_TYPE"
+            forms = self._column(rows, column)
+            part_of = {text: self._part(text.strip()) for text in set(forms)}
+            parts = [part_of[text][0] for text in forms]
+            flags = [part_of[text][1] for text in forms]
+        filing_ids = list(map(id_of.__getitem__, ids))
+        numbers = list(map(amendment_of.__getitem__, amendments))
+        lines = list(map(line_of.__getitem__, items))
+        keys: list[str | None] = list(map("{}|{}|{}|{}".format, filing_ids, numbers, parts, lines))
+        starts = list(map("{}\t{}\t{}\t{}\t".format, filing_ids, numbers, parts, lines))
+        if None in id_of.values() or None in amendment_of.values() or None in line_of.values():
+            for index, placed in enumerate(zip(filing_ids, numbers, lines, strict=True)):
+                if None in placed:
+                    keys[index] = None
+        return LinePlaces(keys, starts, flags, list(zip(filing_ids, numbers, strict=True)))
+
+    def _column(self, rows: list[list[str]], column: str) -> list[str]:
+        position = self.index.get(column)
+        return list(map(itemgetter(position), rows)) if position is not None else [""] * len(rows)
+
+    def _part(self, text: str) -> tuple[str, str | None]:
+        """The part a line item goes in, named from its form type (or prefixed column), and a flag on it."""
+        if self.table in FIXED_PARTS:
+            return FIXED_PARTS[self.table], None
+        if self.table in PREFIXED_PARTS:
+            return (PREFIXED_PARTS[self.table][0] + part_name(text))[:40], None
+        if text in FORM_PARTS[self.table]:
+            return part_name(text), None
+        return f"{self.stem}_{part_name(text)}"[:40], f"FORM_TYPE: unknown form part {text!r}"
 
     def _entity(self, row: LegacyRow) -> MappedRow:
         filer_id = self.identifier(row, "FILER_ID")
@@ -348,19 +422,12 @@ class TableMapping:
         filing_id = self.identifier(row, "FILING_ID")
         amendment = self.number(row, "AMEND_ID")
         line = line_number(self.value(row, "LINE_ITEM"))
-        flag = None
         if self.table in FIXED_PARTS:
-            part = FIXED_PARTS[self.table]
+            part, flag = self._part("")
         elif self.table in PREFIXED_PARTS:
-            prefix, column = PREFIXED_PARTS[self.table]
-            part = (prefix + part_name(self.value(row, column)))[:40]
+            part, flag = self._part(self.value(row, PREFIXED_PARTS[self.table][1]))
         else:
-            form_type = self.value(row, "FORM_TYPE")
-            if form_type in FORM_PARTS[self.table]:
-                part = part_name(form_type)
-            else:
-                part = f"{self.stem}_{part_name(form_type)}"[:40]
-                flag = f"FORM_TYPE: unknown form part {form_type!r}"
+            part, flag = self._part(self.value(row, "FORM_TYPE"))
         place = {"filing_id": filing_id, "amendment": amendment, "part": part, "line": line}
         return f"{filing_id}|{amendment}|{part}|{line}", place, flag
 
@@ -395,6 +462,35 @@ class TableMapping:
         return MappedRow(key, Target.RECORD, {"table_name": self.table, "record_key": key, "data": self.data(row)})
 
 
+def number_of(column: str, text: str) -> int:
+    """A column's text as a number (raises Unmappable)."""
+    if text.isdigit() and len(text) <= 15:
+        return int(text)
+    if not re.fullmatch(r"-?\d{1,15}", text):
+        raise Unmappable(f"{column} is not a number: {text!r}" if text else f"{column} is missing")
+    return int(text)
+
+
+def identifier_of(column: str, text: str) -> str:
+    """A column's text as an identifier (raises Unmappable)."""
+    if not text:
+        raise Unmappable(f"{column} is missing")
+    if len(text) > 20:
+        raise Unmappable(f"{column} is too long: {text[:40]!r}")
+    return text
+
+
+def _mapped(texts: set[str], convert: Callable[[str], Any]) -> dict[str, Any]:
+    """Each text converted, None where it cannot be (Unmappable)."""
+    found = {}
+    for text in texts:
+        try:
+            found[text] = convert(text)
+        except Unmappable:
+            found[text] = None
+    return found
+
+
 def target_of(table: str) -> Target:
     """Which kind of CARS record a table's rows become."""
     if table == FILERS:
@@ -422,6 +518,7 @@ def load_order(tables: list[str]) -> list[str]:
     return first + sorted(table for table in tables if table not in first)
 
 
+@functools.lru_cache(maxsize=8192)
 def iso_date(value: str) -> str | None:
     """The date part of a value the reader normalised, or None when it was blank or impossible (kept raw)."""
     return value[:10] if re.fullmatch(r"\d{4}-\d{2}-\d{2}(T.*)?", value) else None

@@ -8,17 +8,25 @@ The export is tab-separated with no quoting, CRLF line ends and damaged bytes; e
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+from bisect import bisect_right
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import accumulate, compress, count, islice, repeat
+from operator import itemgetter, setitem
 from pathlib import Path
 from typing import BinaryIO
 
 from filings.legacy.codes import KNOWN_CODES
 from filings.legacy.columns import ColumnKind, column_kind, fits
 from filings.legacy.values import decode_text, is_plain, normalise_code, normalise_date
+
+_USUAL_BYTES = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+"""Printable ASCII, tabs and line ends: the bytes of a plain line (deleted, what is left is unusual)."""
+_STRAY_CR = re.compile(rb"\r(?!\n)")
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,49 @@ class QuarantinedRow:
     line: int
     raw: bytes
     reason: str
+
+
+@dataclass
+class ParsedBlock:
+    """The lines of a block parsed together: the rows that can load, in line order, and the lines that cannot."""
+
+    rows_read: int
+    lines: list[int]
+    """Each row's line number."""
+    values: list[list[str]]
+    """Each row's values, aligned with the table's columns (as `LegacyRow.values`)."""
+    contents: list[bytes]
+    """Each row's bytes up to its line end (split at `ending`: before a line feed, a carriage return may remain)."""
+    ending: bytes
+    """The line end the block was split at: CRLF when every line ends so, else LF."""
+    open_last: int
+    """The index of the block's last line when it has no line end, else -1."""
+    flags: dict[int, list[str]] = field(default_factory=dict)
+    """The flags of the rows with any, by index."""
+    repaired: set[int] = field(default_factory=set)
+    quarantined: list[tuple[int, str]] = field(default_factory=list)
+    """Line number and reason of each line that cannot be read."""
+
+    def raw(self, index: int) -> bytes:
+        """A row's bytes as read, with its line end."""
+        return self.contents[index] + (b"" if index == self.open_last else self.ending)
+
+    def row(self, index: int) -> LegacyRow:
+        flags = self.flags.get(index)
+        return LegacyRow(
+            self.lines[index], self.raw(index), self.values[index], list(flags) if flags else [], index in self.repaired
+        )
+
+    def keep(self, indexes: list[int]) -> None:
+        """Only the rows at these indexes (in order) kept, renumbered from 0."""
+        position = {index: after for after, index in enumerate(indexes)}
+        self.lines = [self.lines[index] for index in indexes]
+        self.values = [self.values[index] for index in indexes]
+        self.contents = [self.contents[index] for index in indexes]
+        self.flags = {position[index]: flags for index, flags in self.flags.items() if index in position}
+        self.repaired = {position[index] for index in self.repaired if index in position}
+        if self.open_last >= 0:
+            self.open_last = position.get(self.open_last, -1)
 
 
 @dataclass
@@ -161,6 +212,14 @@ class RowParser:
         self._dates: dict = {}
 
     def parse(self, line: int, raw: bytes) -> LegacyRow | QuarantinedRow:
+        found = self.fields(line, raw)
+        if type(found) is QuarantinedRow:
+            return found
+        values, flags, repaired = found
+        return self._checked(line, raw, values, flags, repaired)
+
+    def fields(self, line: int, raw: bytes) -> tuple[list[str], list[str], bool] | QuarantinedRow:
+        """A line's values decoded and repaired, its flags and whether it was repaired; dates and codes unchecked."""
         body = raw[:-1] if raw.endswith(b"\n") else raw
         stripped = body.rstrip(b"\r")
         flags = ["stray carriage return at the end of the line"] if len(body) - len(stripped) > 1 else []
@@ -170,7 +229,7 @@ class RowParser:
         if is_plain(stripped):
             values = stripped.decode("ascii").split("\t")
             if len(values) == width:
-                return self._checked(line, raw, values, flags, repaired=False)
+                return values, flags, False
         fields = stripped.split(b"\t")
         repaired = False
         if len(fields) != width:
@@ -189,7 +248,97 @@ class RowParser:
             values.append(text)
             flags.extend(value_flags)
             repaired = True
-        return self._checked(line, raw, values, flags, repaired)
+        return values, flags, repaired
+
+    def parse_block(self, first_line: int, block: bytes) -> ParsedBlock:
+        """Every line of a block of the export (`split_lines`), the first being line `first_line`, parsed as `parse`
+        parses each: the plain lines (printable ASCII, one value per column, nothing to repair) split together,
+        the others one by one, then each date and code column checked once per distinct value."""
+        crlf = block.count(b"\r\n")
+        ending = b"\r\n" if crlf == block.count(b"\n") else b"\n"
+        lines = block.split(ending)
+        texts = block.decode("latin-1").split(ending.decode("ascii"))
+        if lines[-1]:
+            open_last = len(lines) - 1
+        else:
+            open_last = -1
+            lines.pop()
+            texts.pop()
+        if ending == b"\n" and b"\r" in block:
+            texts = [text.rstrip("\r") for text in texts]
+        values = list(map(str.split, texts, repeat("\t")))
+        parsed = ParsedBlock(len(lines), [], values, lines, ending, open_last)
+        width = self.width
+        unusual = self._unusual_lines(block, lines, ending, crlf)
+        lengths = list(map(len, values))
+        if lengths.count(width) != len(lengths):
+            unusual.update(index for index, length in enumerate(lengths) if length != width)
+        if width == 1:
+            unusual.update(index for index, text in enumerate(texts) if not text.strip(" "))
+        dropped: set[int] = set()
+        for index in sorted(unusual):
+            found = self.fields(first_line + index, parsed.raw(index))
+            if type(found) is QuarantinedRow:
+                parsed.quarantined.append((found.line, found.reason))
+                dropped.add(index)
+                continue
+            values[index], flags, repaired = found
+            if flags:
+                parsed.flags[index] = flags
+            if repaired:
+                parsed.repaired.add(index)
+        parsed.lines = list(range(first_line, first_line + len(lines)))
+        if dropped:
+            parsed.keep([index for index in range(len(lines)) if index not in dropped])
+        self._check_columns(parsed)
+        return parsed
+
+    @staticmethod
+    def _unusual_lines(block: bytes, lines: list[bytes], ending: bytes, crlf: int) -> set[int]:
+        """The lines holding a byte that is not printable ASCII, a tab or a line end, or a carriage return not
+        ending the line: found with byte searches over the whole block, not line by line."""
+        positions: list[int] = []
+        for byte in set(block.translate(None, _USUAL_BYTES)):
+            wanted, position = bytes((byte,)), block.find(bytes((byte,)))
+            while position >= 0:
+                positions.append(position)
+                position = block.find(wanted, position + 1)
+        if block.count(b"\r") != crlf:
+            positions.extend(found.start() for found in _STRAY_CR.finditer(block))
+        if not positions:
+            return set()
+        # Where each line's successor starts.
+        starts = list(accumulate(map(len(ending).__add__, map(len, lines))))
+        return {bisect_right(starts, position) for position in positions}
+
+    def _check_columns(self, parsed: ParsedBlock) -> None:
+        """`_checked` for every row of a block at once: each distinct value of a date or code column checked once,
+        the column rewritten where a value changed, flags added to the rows holding a flagged value."""
+        rows, flags, dates = parsed.values, parsed.flags, self._dates
+        for index, kind, column, known in self.header.checked:
+            texts = list(map(itemgetter(index), rows))
+            found: dict[str, tuple[str, list[str]]] = {}
+            for text in set(texts):
+                if not text:
+                    continue
+                if kind is ColumnKind.DATE:
+                    value, flag = normalise_date(text, column, dates)
+                    value_flags = [flag] if flag else []
+                elif known is None and text.isupper() and text.strip() == text or (known and text in known):
+                    continue
+                else:
+                    value, value_flags = normalise_code(text, column, known)
+                if value != text or value_flags:
+                    found[text] = (value, value_flags)
+            if not found:
+                continue
+            changed = {text: value for text, (value, _) in found.items() if value != text}
+            if changed:
+                deque(map(setitem, rows, repeat(index), map(changed.get, texts, texts)), maxlen=0)
+            flagged = {text: value_flags for text, (_, value_flags) in found.items() if value_flags}
+            if flagged:
+                for position in compress(count(), map(flagged.__contains__, texts)):
+                    flags.setdefault(position, []).extend(flagged[texts[position]])
 
     def _checked(self, line: int, raw: bytes, values: list[str], flags: list[str], repaired: bool) -> LegacyRow:
         dates = self._dates
