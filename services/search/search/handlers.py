@@ -46,12 +46,6 @@ def version_documents(
                 yield document
 
 
-def index_version(index: SearchIndex, client: FilingsClient, filing_id: str, amendment: int) -> int:
-    """Read one filing version from filings and make it the filing's current version in the index (earlier
-    versions' transactions become history). How many documents were stored; 0 when a later version is there."""
-    return index.replace_filings([read_version(index, client, filing_id, amendment)])[0]
-
-
 def read_version(index: SearchIndex, client: FilingsClient, filing_id: str, amendment: int) -> FilingVersion:
     """A filing version's documents, read in full before any is written: no index write waits on the network
     (nor holds a lock while it does)."""
@@ -94,19 +88,26 @@ def _legacy_versions(index: SearchIndex, client: FilingsClient, payload: dict[st
             log.warning("legacy_filing_not_found", filing_id=item["filing_id"], amendment=item["amendment"])
 
 
-def _store_and_announce(session: Session, index: SearchIndex, versions: Iterable[FilingVersion]) -> list[int]:
-    """Write the versions in order, those read one after the other together while they hold fewer than
-    `WRITE_DOCUMENTS` documents; announce each filing stored. How many documents each version stored."""
-    stored: list[int] = []
+def written_together(versions: Iterable[FilingVersion]) -> Iterator[list[FilingVersion]]:
+    """The versions in order, in groups to write in one index transaction: a group ends once its versions hold
+    `WRITE_DOCUMENTS` documents (a filing is never split)."""
     group: list[FilingVersion] = []
     held = 0
     for version in versions:
         group.append(version)
         held += len(version.documents)
         if held >= WRITE_DOCUMENTS:
-            stored += _write_and_announce(session, index, group)
+            yield group
             group, held = [], 0
     if group:
+        yield group
+
+
+def _store_and_announce(session: Session, index: SearchIndex, versions: Iterable[FilingVersion]) -> list[int]:
+    """Write the versions in order, those read one after the other together (`written_together`); announce each
+    filing stored. How many documents each version stored."""
+    stored: list[int] = []
+    for group in written_together(versions):
         stored += _write_and_announce(session, index, group)
     return stored
 

@@ -8,14 +8,14 @@ complete, what the worker wrote meanwhile is copied over and the new generation 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from search.domain.documents import ENTITY, SearchDocument, entity_document
 from search.filings_client import FilingGone, FilingsClient
-from search.handlers import index_version
-from search.index import SearchIndex
+from search.handlers import read_version, written_together
+from search.index import FilingVersion, SearchIndex
 
 ENTITY_BATCH = 500
 
@@ -79,6 +79,16 @@ def carried_entity(serving: SearchIndex, record: dict[str, Any]) -> SearchDocume
     return entity_document(record, tuple(former), version=existing.version if existing else 0)
 
 
+def _public_versions(index: SearchIndex, client: FilingsClient, progress: Progress) -> Iterator[FilingVersion]:
+    """Every public filing version, read in full from filings (`progress` counts them, and those gone meanwhile)."""
+    for item in client.public_filings():
+        progress.filings += 1
+        try:
+            yield read_version(index, client, item["filing_id"], item["amendment"])
+        except FilingGone:
+            progress.skipped += 1
+
+
 def reindex(serving: Any, client: FilingsClient, progress: Progress) -> Progress:
     """Rebuild `serving` (an index that can `begin_rebuild`) from filings and switch to the new generation."""
     rebuild: Rebuild = serving.begin_rebuild()
@@ -95,12 +105,8 @@ def reindex(serving: Any, client: FilingsClient, progress: Progress) -> Progress
         progress.documents += rebuild.index.upsert_many(batch)
         progress.tick(force=True)
         progress.stage = "filings"
-        for item in client.public_filings():
-            try:
-                progress.documents += index_version(rebuild.index, client, item["filing_id"], item["amendment"])
-            except FilingGone:
-                progress.skipped += 1
-            progress.filings += 1
+        for group in written_together(_public_versions(rebuild.index, client, progress)):
+            progress.documents += sum(rebuild.index.replace_filings(group))
             progress.tick()
         progress.tick(force=True)
         progress.stage = "switching"

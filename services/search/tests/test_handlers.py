@@ -15,6 +15,7 @@ from search import handlers
 from search.domain.query import SearchQuery
 from search.embedded_index import EmbeddedIndex
 from search.filings_client import FilingGone, FilingsClient, FilingsUnavailable
+from search.index import FilingVersion
 
 FILING_ID = "b2e1d2ef-1c4b-4a8f-9b51-4a6c7d2e3f40"
 PRIVATE_STREET = "2731 J Street"
@@ -304,3 +305,11 @@ def _terminated(entity_id):
         "filing_id": "a1f0c1de-0b3a-4f7e-8a40-3f5b6c1d2e3f",
     }
     return read_event(make_event("filings", "entity_terminated", payload))
+
+
+def test_versions_are_written_in_groups_that_end_once_they_hold_enough_documents(monkeypatch):
+    monkeypatch.setattr(handlers, "WRITE_DOCUMENTS", 5)
+    versions = [FilingVersion(f"filing-{n}", 0, [object()] * size) for n, size in enumerate((2, 2, 3, 7, 1, 1))]
+    groups = [[version.filing_id for version in group] for group in handlers.written_together(versions)]
+    assert groups == [["filing-0", "filing-1", "filing-2"], ["filing-3"], ["filing-4", "filing-5"]]
+    assert list(handlers.written_together([])) == []
