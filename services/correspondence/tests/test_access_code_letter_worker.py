@@ -2,7 +2,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -98,8 +98,9 @@ def test_a_redelivered_code_yields_one_letter_and_the_code_is_never_logged(
 def test_the_worker_sweeps_expired_letters_out_of_the_queue_when_it_starts(
     database, amqp_vhost, tmp_path, access_code_issued, request
 ):
+    yesterday = handlers.office_today() - timedelta(days=1)  # the office's day, in California, not the machine's
     with database.session() as session:
-        handlers.receive_access_code(session, access_code_issued(expires_on=date.today() - timedelta(days=1)))
+        handlers.receive_access_code(session, access_code_issued(expires_on=yesterday))
     request.getfixturevalue("worker_log")
     wait_until(lambda: count(database, AccessCodeLetter, AccessCodeLetter.status == "expired") == 1)
     assert count(database, AccessCodeLetterDocument) == 0

@@ -14,6 +14,7 @@ from cars_shared.parking import ParkingLot
 from cars_shared.web.auth import Principal
 from cars_shared.web.problems import Forbidden
 from filings import handlers
+from filings.domain.calendar import filing_date
 from filings.domain.errors import EntityNotFound
 from filings.examples import example
 from filings.models import Entity, Filing, FilingLine, Submission
@@ -190,7 +191,7 @@ def test_a_committee_registration_creates_the_entity_then_publishes_its_registra
         "name": "Friends of Dana Whitfield for Assembly 2026",
         "entity_type": "recipient_committee",
         "registered_by": TREASURER,
-        "registered_on": decided.received_at.date().isoformat(),
+        "registered_on": filing_date(decided.received_at).isoformat(),
         "filing_id": decided.filing_id,
         "registration_form": "F410",
     }
