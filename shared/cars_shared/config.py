@@ -172,7 +172,8 @@ ACCESS_TOKEN_TTL_SECONDS = declare("ACCESS_TOKEN_TTL_SECONDS", "900", "Lifetime 
 LOG_LEVEL = declare(
     "LOG_LEVEL",
     "INFO",
-    "Log level of every process (workers and gateways log JSON lines on stderr with their request and correlation ids).",
+    "Log level of every process (workers and gateways log JSON lines on stderr with their request and correlation "
+    "ids).",
 )
 PORT = declare("PORT", "8000", "Port of the local front door.")
 OUTBOX_POLL_SECONDS = declare("OUTBOX_POLL_SECONDS", "0.05", "How often an idle outbox relay looks for new events.")

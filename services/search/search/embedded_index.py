@@ -262,6 +262,11 @@ def _day_seconds(day: date) -> int:
     return _seconds(datetime(day.year, day.month, day.day, tzinfo=UTC))
 
 
+def _as_current(documents: Iterable[SearchDocument]) -> Iterator[SearchDocument]:
+    """A filing version's documents as written: its current ones, whatever the flag they were read with."""
+    return (document if document.current else dataclasses.replace(document, current=True) for document in documents)
+
+
 def _row_values(document: SearchDocument, touched: int) -> tuple[Any, ...]:
     """A document's row: names as written (they are shown: typeahead, totals by contributor), the string filters
     people type folded (an employer group is shown as its record writes it, see EmbeddedIndex._shown_employer); codes
@@ -708,11 +713,7 @@ class EmbeddedIndex:
         kept = [version for version in versions if version.filing_id not in amended]
         self._write_many(
             connection,
-            (
-                document if document.current else dataclasses.replace(document, current=True)
-                for version in kept
-                for document in version.documents
-            ),
+            _as_current(document for version in kept for document in version.documents),
             touched,
             written_ids := set(),
         )
@@ -723,10 +724,7 @@ class EmbeddedIndex:
 
     def _replace(self, connection: sqlite3.Connection, touched: int, version: FilingVersion) -> int:
         filing_id, amendment = version.filing_id, version.amendment
-        batch = (
-            document if document.current else dataclasses.replace(document, current=True)
-            for document in version.documents
-        )
+        batch = _as_current(version.documents)
         stored = connection.execute(
             "SELECT max(amendment) FROM documents WHERE filing_id = ? AND kind IN ('filing', 'transaction')",
             (filing_id,),

@@ -231,7 +231,7 @@ def _prepare_rows(
                 # A line repeated byte for byte adds nothing: it is loaded as the record already there.
                 counts.unchanged += 1
             else:
-                quarantined.append((line, f"duplicate key with different content (first at line {lines[earlier]})"))
+                quarantined.append((line, _duplicate_key(lines[earlier])))
                 continue
         else:
             seen[key] = len(keys)
@@ -256,6 +256,11 @@ def _prepare_rows(
     quarantined.sort()
     counts.loaded, counts.repaired = loaded, repaired
     batch.key_text, batch.hash_text = "\n".join(keys), "".join(hashes)
+
+
+def _duplicate_key(first_line: int) -> str:
+    """Why a line repeating an earlier line's key with other content is quarantined."""
+    return f"duplicate key with different content (first at line {first_line})"
 
 
 def _rows_of(parts: Iterable[ParsedBlock], quarantined: list[tuple[int, str]]) -> Iterator[tuple[ParsedBlock, int]]:
@@ -309,8 +314,7 @@ def _prepare_line_copies(
                 # A line repeated byte for byte adds nothing: it is loaded as the record already there.
                 counts.unchanged += 1
             else:
-                reason = f"duplicate key with different content (first at line {lines[earlier]})"
-                quarantined.append((lines[index], reason))
+                quarantined.append((lines[index], _duplicate_key(lines[earlier])))
                 continue
             loaded.append(index)
     quarantined.sort()

@@ -92,10 +92,6 @@ one is decided within a fraction of a second, so it goes from received straight 
 # costs more than running it. Their values are parameters.
 
 SUBMISSIONS = Submission.__table__.c
-ENTITY_SPACE = select(Entity.__table__.c.space, Entity.__table__.c.created_by).where(
-    Entity.__table__.c.entity_id == bindparam("entity_id")
-)
-"""Two columns, not the entity: nothing else of it is needed to receive a submission."""
 STORE_UNLESS_KEY_USED = {
     dialect: insert_of(Submission.__table__)
     .on_conflict_do_nothing(index_elements=[SUBMISSIONS.submitted_by, SUBMISSIONS.idempotency_key])
@@ -243,10 +239,8 @@ def _stored_unless_key_used(session: Session, columns: dict[str, Any]) -> bool:
 
 def _entity_in_space(session: Session, entity_id: str, space: Space, caller: Caller) -> bool:
     """Whether the entity exists and the caller may file for it in this space: sandbox entities are the vendor's own."""
-    found = session.execute(ENTITY_SPACE, {"entity_id": entity_id}).first()
-    if found is None or found.space != space:
-        return False
-    return not (space == Space.SANDBOX and found.created_by != caller.subject)
+    parameters = {"entity_id": entity_id, "space": space.value, "submitted_by": caller.subject}
+    return bool(session.scalar(select(exists(ENTITY_IN_SPACE)), parameters))
 
 
 def _submitted_with_key(session: Session, submitted_by: str, key: str) -> Submission | None:
